@@ -1,0 +1,38 @@
+# One task runner for people and CI (.ci/run calls `make test`).
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: publish test lint typecheck unit namespaces clean
+
+# Quick start 1: set up and run the main job on the bundled example documents.
+publish: $(STAMP)
+	$(BIN)/ldexport publish -o output/
+
+# Quick start 2: set up and run every check (lint, types, tests).
+test: $(STAMP) lint typecheck unit
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check ldexport tests scripts
+	$(BIN)/ruff format --check ldexport tests scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+# Regenerate ontology/eli-dl-terms.ttl and ldexport/namespaces/_generated.py from ontology/.
+namespaces: $(STAMP)
+	$(BIN)/python scripts/generate_namespaces.py
+	$(BIN)/ruff format ldexport/namespaces/_generated.py
+
+clean:
+	rm -rf $(VENV) output/*.ttl output/*.jsonld output/*.json output/*.txt .pytest_cache .mypy_cache .ruff_cache
