@@ -24,7 +24,11 @@ class ParseError(LdexportError):
     """
 
     def __init__(
-        self, path: str, reason: str, line: int | None = None, column: int | None = None,
+        self,
+        path: str,
+        reason: str,
+        line: int | None = None,
+        column: int | None = None,
         context: str = "",
     ) -> None:
         where = f"{path}:{line}:{column}" if line is not None else path

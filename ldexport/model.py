@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """The kind of a subdivision; the values name the SKOS concepts of the project ontology."""
 
     PREAMBULAR = "PreambularParagraph"
@@ -25,7 +25,7 @@ class Kind(str, enum.Enum):
     FOOTNOTE = "Footnote"
 
 
-class CitationKind(str, enum.Enum):
+class CitationKind(enum.StrEnum):
     """What a citation points at; decides the cited work's `eli:work_type`."""
 
     RESOLUTION = "resolution"  # A/RES/.., S/RES/..
@@ -181,6 +181,7 @@ class Resolution:
 
 
 # --- JSON form ---------------------------------------------------------------------------
+
 
 def to_dict(obj: Any) -> Any:
     """The JSON-able form of a model object (enums as their values, tuples as lists)."""

@@ -14,7 +14,7 @@ from ldexport.errors import SourceError
 from ldexport.sources import ods, plaintext
 from ldexport.sources.base import SourceDocument, decode_text, read_bytes
 
-__all__ = ["SourceDocument", "read", "FORMATS"]
+__all__ = ["FORMATS", "SourceDocument", "read"]
 
 
 class Reader(NamedTuple):

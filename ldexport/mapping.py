@@ -1,0 +1,332 @@
+"""Map a `model.Resolution` to an rdflib Graph, as docs/rdf-model.md describes node by node.
+
+Flat properties come from tables of (model field, predicate, literal kind); structure is
+built by one function per node type.  The graph has no blank nodes, and every IRI comes
+from `ldexport.iris.Iris`, so a resolution and every citation of it meet at one IRI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from ldexport.iris import MANIFESTATION, Iris, akn_work, undocs
+from ldexport.model import Citation, CitationKind, Footnote, Kind, Resolution, Subdivision
+from ldexport.namespaces import (
+    DCTERMS,
+    ELI,
+    ELI_DL,
+    EU_LANGUAGE,
+    LDX,
+    ORG,
+    PREFIXES,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+)
+from ldexport.symbols import describe
+
+ORGANS = {
+    "un-ga": "General Assembly",
+    "un-sc": "Security Council",
+    "un-ga-c1": "First Committee",
+    "un-ga-c2": "Second Committee",
+    "un-ga-c3": "Third Committee",
+    "un-ga-c4": "Special Political and Decolonization Committee (Fourth Committee)",
+    "un-ga-c5": "Fifth Committee",
+    "un-ga-c6": "Sixth Committee",
+}
+
+DOC_TYPES = {
+    "resolution": LDX.Resolution,
+    "decision": LDX.Decision,
+    "draft-resolution": LDX.DraftResolution,
+}
+
+CITED_TYPES = {
+    CitationKind.RESOLUTION: LDX.Resolution,
+    CitationKind.DECISION: LDX.Decision,
+    CitationKind.DRAFT: LDX.DraftResolution,
+    CitationKind.REPORT: LDX.Report,
+    CitationKind.MEETING_RECORD: LDX.MeetingRecord,
+    CitationKind.PRESIDENTIAL_STATEMENT: LDX.PresidentialStatement,
+    CitationKind.DOCUMENT: LDX.Document,
+}
+
+VOTES = {
+    "without-vote": LDX.WithoutVote,
+    "recorded-vote": LDX.RecordedVote,
+    "unanimous": LDX.Unanimous,
+}
+
+MEDIA_TYPES = {
+    "txt": "text/plain",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "akn": "application/akn+xml",
+    "html": "text/html",
+}
+
+LANGUAGES = {"eng": "ENG", "fra": "FRA", "spa": "SPA", "rus": "RUS", "ara": "ARA", "zho": "ZHO"}
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes bound, for deterministic serialisation."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def to_graph(res: Resolution, iris: Iris) -> Graph:
+    """The RDF description of one resolution (see docs/rdf-model.md)."""
+    g = new_graph()
+    _Mapper(g, res, iris).run()
+    return g
+
+
+def en(text: str) -> Literal:
+    return Literal(text, lang="en")
+
+
+def date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
+
+
+class _Mapper:
+    def __init__(self, graph: Graph, res: Resolution, iris: Iris) -> None:
+        self.g = graph
+        self.res = res
+        self.iris = iris
+        self.work = URIRef(iris.work(res.symbol))
+        self.info = describe(res.symbol)
+
+    def add(self, s: Node, p: URIRef, o: Node | None) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def run(self) -> None:
+        self.work_node()
+        self.expression_node()
+        self.adoption_nodes()
+        self.parts(self.work, self.res.parts)
+        for order, note in enumerate(self.res.footnotes, start=1):
+            self.footnote(note, order)
+        for citation in self.res.all_citations():
+            self.cited_work(citation)
+            self.add(self.work, ELI.cites, URIRef(self.iris.work(citation.symbol)))
+
+    # --- the work ----------------------------------------------------------------------------
+    def work_node(self) -> None:
+        res, w = self.res, self.work
+        if res.doc_type == "draft-resolution":
+            self.add(w, RDF.type, ELI.Work)
+            self.add(w, ELI.work_type, LDX.DraftResolution)
+        else:
+            self.add(w, RDF.type, ELI.LegalResource)
+            self.add(w, ELI.id_local, Literal(res.symbol))
+            self.add(w, ELI.type_document, DOC_TYPES[res.doc_type])
+        self.add(w, DCTERMS.identifier, Literal(res.symbol))
+        if res.number:
+            self.add(w, ELI.number, Literal(res.number))
+        if res.adoption_date:
+            self.add(w, ELI.date_document, date(res.adoption_date))
+            if res.number and res.doc_type != "draft-resolution":
+                self.add(w, LDX.aknWork, Literal(akn_work(res.body, res.adoption_date, res.number)))
+        self.add(w, LDX.undocs, URIRef(undocs(res.symbol)))
+        if res.doc_type != "draft-resolution":
+            self.add(w, ELI.passed_by, self.organ(res.body))
+        if res.session:
+            self.add(w, ELI_DL.parliamentary_term, self.session())
+        if res.parent_symbol:
+            parent = URIRef(self.iris.work(res.parent_symbol))
+            self.add(w, ELI.is_member_of, parent)
+            self.stub(res.parent_symbol, LDX.Resolution, legal=True)
+        for draft in res.draft_symbols:
+            self.add(w, ELI_DL.adopts, URIRef(self.iris.work(draft)))
+            self.stub(draft, LDX.DraftResolution)
+        if res.corrects:
+            self.add(w, ELI.corrects, URIRef(self.iris.work(res.corrects)))
+        if res.sponsors:
+            self.add(w, LDX.sponsors, en(res.sponsors))
+
+    def expression_node(self) -> None:
+        res = self.res
+        e = URIRef(self.iris.expression(res.symbol, res.language))
+        self.add(e, RDF.type, ELI.LegalExpression)
+        self.add(e, ELI.realizes, self.work)
+        self.add(self.work, ELI.is_realized_by, e)
+        if res.title:
+            self.add(e, ELI.title, en(res.title))
+        if res.title_derived:
+            self.add(e, LDX.titleDerived, Literal(True))
+        self.add(e, ELI.language, EU_LANGUAGE[LANGUAGES[res.language]])
+        if res.distribution_date:
+            self.add(e, ELI.date_publication, date(res.distribution_date))
+        if res.enacting_formula:
+            self.add(e, LDX.enactingFormula, en(res.enacting_formula))
+        if res.source is not None:
+            if res.source.job_number:
+                self.add(e, LDX.jobNumber, Literal(res.source.job_number))
+            fmt = MANIFESTATION.get(res.source.format, "txt")
+            m = URIRef(self.iris.manifestation(res.symbol, res.language, fmt))
+            self.add(m, RDF.type, ELI.Format)
+            self.add(m, ELI.embodies, e)
+            self.add(e, ELI.is_embodied_by, m)
+            media = MEDIA_TYPES[fmt]
+            self.add(
+                m, ELI.media_type, URIRef(f"https://www.iana.org/assignments/media-types/{media}")
+            )
+
+    # --- organs, session, meeting, agenda, adoption ------------------------------------------
+    def organ(self, actor: str) -> URIRef:
+        node = URIRef(self.iris.organ(actor))
+        self.add(node, RDF.type, ELI.Organization)
+        self.add(node, RDF.type, ORG.Organization)
+        self.add(node, SKOS.prefLabel, en(ORGANS.get(actor, actor)))
+        self.add(node, SKOS.notation, Literal(actor))
+        if actor.startswith("un-ga-"):
+            self.add(node, ORG.subOrganizationOf, self.organ("un-ga"))
+        return node
+
+    def session(self) -> URIRef:
+        session = self.res.session
+        assert session is not None
+        node = URIRef(self.iris.session(self.res.body, session.number))
+        self.add(node, RDF.type, ELI_DL.ParliamentaryTerm)
+        self.add(node, SKOS.notation, Literal(session.number))
+        if session.label:
+            self.add(node, RDFS.label, en(session.label))
+        return node
+
+    def adoption_nodes(self) -> None:
+        res = self.res
+        if res.doc_type == "draft-resolution" or not res.adoption_date:
+            return
+        a = URIRef(self.iris.adoption(res.symbol))
+        self.add(a, RDF.type, ELI_DL.Decision)
+        self.add(a, ELI_DL.had_activity_type, LDX.Adoption)
+        self.add(a, ELI_DL.activity_date, date(res.adoption_date))
+        self.add(a, ELI_DL.decision_outcome, LDX.Adopted)
+        self.add(a, ELI_DL.decision_method, VOTES.get(res.vote or ""))
+        self.add(a, ELI_DL.created_a_realization_of, self.work)
+        for report in res.report_symbols:
+            node = self.stub(report, LDX.Report)
+            if res.committee:
+                self.add(node, DCTERMS.creator, self.organ(res.committee))
+            self.add(a, ELI_DL.decided_on_a_realization_of, node)
+        for draft in res.draft_symbols:
+            self.add(a, ELI_DL.decided_on_a_realization_of, URIRef(self.iris.work(draft)))
+        session = self.session() if res.session else None
+        self.add(a, ELI_DL.parliamentary_term, session)
+        for item in res.agenda_items:
+            if session is None or res.session is None:
+                break
+            node = URIRef(self.iris.agenda_item(res.body, res.session.number, item.number))
+            self.add(node, RDF.type, ELI_DL.ForeseenActivity)
+            self.add(node, SKOS.notation, Literal(item.number))
+            if item.label:
+                self.add(node, RDFS.label, en(item.label))
+            self.add(node, ELI_DL.parliamentary_term, session)
+            self.add(a, ELI_DL.was_scheduled_in, node)
+        if res.meeting:
+            self.meeting(a, session)
+
+    def meeting(self, adoption: URIRef, session: URIRef | None) -> None:
+        res = self.res
+        assert res.meeting is not None
+        number = res.session.number if res.session else None
+        node = URIRef(self.iris.meeting(res.body, number, res.meeting))
+        self.add(node, RDF.type, ELI_DL.Activity)
+        self.add(node, SKOS.notation, Literal(res.meeting))
+        if res.body == "un-sc":
+            self.add(node, ELI_DL.had_activity_type, LDX.CouncilMeeting)
+            self.add(
+                node, RDFS.label, en(f"{_ordinal(res.meeting)} meeting of the Security Council")
+            )
+            record = f"S/PV.{res.meeting}"
+        else:
+            self.add(node, ELI_DL.had_activity_type, LDX.PlenaryMeeting)
+            self.add(node, RDFS.label, en(f"{_ordinal(res.meeting)} plenary meeting"))
+            record = f"A/{number}/PV.{res.meeting}" if number else None
+        if res.adoption_date:
+            self.add(node, ELI_DL.activity_date, date(res.adoption_date))
+        self.add(node, ELI_DL.parliamentary_term, session)
+        self.add(node, ELI_DL.consists_of, adoption)
+        if record:
+            self.add(
+                node, ELI_DL.recorded_in_a_realization_of, self.stub(record, LDX.MeetingRecord)
+            )
+
+    # --- subdivisions ------------------------------------------------------------------------
+    def parts(self, parent: URIRef, parts: Iterable[Subdivision]) -> None:
+        for part in parts:
+            node = URIRef(self.iris.part(self.res.symbol, part.eid))
+            self.add(node, RDF.type, ELI.LegalResourceSubdivision)
+            self.add(node, ELI.is_part_of, parent)
+            self.add(parent, ELI.has_part, node)
+            if part.kind is Kind.ANNEX:
+                self.add(node, ELI.is_annex_of, parent)
+            self.add(node, ELI.type_subdivision, LDX[part.kind.value])
+            self.add(node, LDX.order, Literal(part.order, datatype=XSD.positiveInteger))
+            if part.number:
+                self.add(node, ELI.number, Literal(part.number))
+            if part.text:
+                self.add(node, LDX.text, en(part.text))
+            if part.heading:
+                self.add(node, LDX.heading, en(part.heading))
+            if part.leading_phrase:
+                self.add(node, LDX.leadingPhrase, en(part.leading_phrase))
+            for ref in part.note_refs:
+                self.add(
+                    node,
+                    LDX.footnote,
+                    URIRef(self.iris.part(self.res.symbol, f"authorialNote_{ref}")),
+                )
+            self.citations(node, part.citations)
+            self.parts(node, part.children)
+
+    def footnote(self, note: Footnote, order: int) -> None:
+        node = URIRef(self.iris.part(self.res.symbol, note.eid))
+        self.add(node, RDF.type, ELI.LegalResourceSubdivision)
+        self.add(node, ELI.is_part_of, self.work)
+        self.add(self.work, ELI.has_part, node)
+        self.add(node, ELI.type_subdivision, LDX.Footnote)
+        self.add(node, ELI.number, Literal(note.number))
+        self.add(node, LDX.order, Literal(order, datatype=XSD.positiveInteger))
+        self.add(node, LDX.text, en(note.text))
+        self.citations(node, note.citations)
+
+    def citations(self, node: URIRef, citations: Iterable[Citation]) -> None:
+        for citation in citations:
+            self.add(node, ELI.cites, URIRef(self.iris.work(citation.symbol)))
+
+    def cited_work(self, citation: Citation) -> URIRef:
+        kind = CITED_TYPES[citation.kind]
+        legal = citation.kind in (CitationKind.RESOLUTION, CitationKind.DECISION)
+        return self.stub(citation.symbol, kind, legal=legal)
+
+    def stub(self, symbol: str, kind: URIRef, legal: bool = False) -> URIRef:
+        """A document the resolution names: typed, with its symbol, nothing more."""
+        node = URIRef(self.iris.work(symbol))
+        if node == self.work:
+            return node
+        self.add(node, DCTERMS.identifier, Literal(symbol))
+        if legal:
+            self.add(node, RDF.type, ELI.LegalResource)
+            self.add(node, ELI.id_local, Literal(symbol))
+            self.add(node, ELI.type_document, kind)
+        else:
+            self.add(node, RDF.type, ELI.Work)
+            self.add(node, ELI.work_type, kind)
+        return node
+
+
+def _ordinal(number: str) -> str:
+    """ "77" -> "77th", "5151" -> "5151st" (as the UN prints meeting numbers)."""
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"

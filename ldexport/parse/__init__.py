@@ -1,0 +1,1 @@
+"""Parsing: normalise (clean blocks), structure (the model), citations (cited symbols)."""

@@ -1,0 +1,91 @@
+"""First parsing stage: turn a SourceDocument's text into clean blocks, one per paragraph.
+
+Guarantees given to `parse.structure` (and relied on there):
+
+1. Each `Block` is one paragraph, heading, masthead field or footnote of the source, in
+   source order; empty lines are gone.
+2. Block text is Unicode NFC, with tabs and runs of spaces folded to one space, no form
+   feeds, no soft hyphens or zero-width characters, no `[DU1]` / `<<ODS ...>>` markers,
+   trimmed.
+3. Layout debris is gone: rules of underscores or dashes, lone page numbers, lone job
+   numbers ("03 50274"), and lines that only repeat the document's own symbol (running
+   headers).
+4. A masthead glued together by the ODS export ("United NationsA/RES/58/136General
+   AssemblyDistr.: General") is split into one block per field.
+5. `Block.span` gives the offsets of the block in `SourceDocument.text`; `Block.line` its
+   1-based line number there.  Normalisation never moves text across blocks, so an offset
+   inside a block maps back to `span.start` plus that offset, exactly when the block needed
+   no folding and closely otherwise.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ldexport.model import Span
+from ldexport.sources.base import SourceDocument
+from ldexport.symbols import canonical
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    span: Span
+    line: int
+
+
+_MARKERS = re.compile(r"\[DU\d+\]|<<ODS [A-Z0-9 ]+>>.*?<<ODS [A-Z0-9 ]+>>|<<ODS [A-Z0-9 ]+>>")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff\u000c]")
+_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2007\u2009\u202f]+")
+_DEBRIS = re.compile(
+    r"""^(?:
+        [_\-–—=*.\s]+               # rules of underscores, dashes, stars
+      | \d{1,3}                     # a lone page number
+      | \d{1,3}\s*/\s*\d{1,3}       # "2/5" page footers
+      | \d{2}\s?\d{5}(?:\s*\(E\))?  # ODS job number "03 50274", "03-50274 (E)"
+    )$""",
+    re.VERBOSE,
+)
+# Where the ODS export glued masthead fields together, put a line break back.
+_MASTHEAD_GLUE = re.compile(
+    r"(?<=\S)(?=(?:General Assembly|Security Council|Distr\.:|Distr\. :|A/RES/|S/RES/))"
+    r"|(?<=United Nations)(?=\S)"
+    r"|(?<=\d{4})(?=[A-Z][a-z]+(?:-[a-z]+)? (?:special |emergency special )?session)"
+)
+_MASTHEAD_LINE = re.compile(r"^\s*United Nations\S|Distr\.\s?:|\d{4}[A-Z][a-z-]+ session")
+
+
+def clean(text: str) -> str:
+    """Guarantee 2 on one line of text."""
+    text = unicodedata.normalize("NFC", text)
+    text = _MARKERS.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise(doc: SourceDocument) -> list[Block]:
+    """The blocks of a document (guarantees above)."""
+    own = {canonical(doc.metadata[k]) for k in ("symbol",) if doc.metadata.get(k)}
+    blocks: list[Block] = []
+    pos = 0
+    for number, raw in enumerate(doc.text.splitlines(keepends=True), start=1):
+        start, pos = pos, pos + len(raw)
+        line = raw.rstrip("\r\n")
+        for piece_start, piece in _split_glued(line):
+            text = clean(piece)
+            if not text or _DEBRIS.match(text) or canonical(text) in own:
+                continue
+            begin = start + piece_start
+            blocks.append(Block(text, Span(begin, begin + len(piece)), number))
+    return blocks
+
+
+def _split_glued(line: str) -> list[tuple[int, str]]:
+    """A line, or the pieces of a glued masthead line with their offsets in the line."""
+    if len(line) > 200 or not _MASTHEAD_LINE.search(line):
+        return [(0, line)]
+    cuts = [0, *(m.start() for m in _MASTHEAD_GLUE.finditer(line) if m.start() > 0), len(line)]
+    return [(a, line[a:b]) for a, b in itertools.pairwise(cuts) if b > a]

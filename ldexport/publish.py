@@ -1,0 +1,210 @@
+"""Write what the pipeline produced: per-document Turtle, JSON-LD and model JSON, the JSON-LD
+context, the validation report and the provenance graph.
+
+Per-document files are deterministic (the same input and version give the same bytes);
+everything that changes from run to run (time, paths) goes to provenance.ttl only.  Every
+file is written to a temporary name and renamed, so no half-written file is ever left.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from rdflib import Graph, Literal, URIRef
+
+from ldexport import __version__
+from ldexport.convert import Converted, convert_file
+from ldexport.errors import LdexportError
+from ldexport.iris import Iris
+from ldexport.model import Resolution, to_dict
+from ldexport.namespaces import PREFIXES, PROV, RDF, RDFS, XSD
+from ldexport.resources import schema_path
+from ldexport.symbols import file_name
+
+REPORT_NAME = "validation-report.txt"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def context() -> dict[str, Any]:
+    """The JSON-LD context of every per-document file: the project's prefixes."""
+    ctx: dict[str, Any] = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+    return ctx
+
+
+def to_turtle(graph: Graph) -> bytes:
+    return graph.serialize(format="turtle", encoding="utf-8")
+
+
+def to_jsonld(graph: Graph) -> bytes:
+    """Compact JSON-LD with the context inline, nodes sorted by @id for stable output."""
+    ctx = context()
+    text = graph.serialize(format="json-ld", context=ctx, auto_compact=False)
+    doc = json.loads(text)
+    nodes = doc.get("@graph", [doc] if "@id" in doc else [])
+    for node in nodes:
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
+    nodes.sort(key=lambda n: n.get("@id", ""))
+    out = {"@context": ctx, "@graph": nodes}
+    return (json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(schema_path().read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def model_json(res: Resolution) -> bytes:
+    """The model as JSON, checked against the JSON Schema shipped in the package."""
+    data = to_dict(res)
+    data.pop("warnings", None)
+    _validator().validate(data)
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
+@dataclass
+class Outcome:
+    """What happened to one input file."""
+
+    path: str
+    written: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # one line each: file or symbol, reason
+    warnings: list[str] = field(default_factory=list)
+    converted: list[Converted] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def write_document(item: Converted, out_dir: Path) -> list[str]:
+    """The three per-document files of one conforming resolution."""
+    name = file_name(item.resolution.symbol)
+    files = {
+        f"{name}.ttl": to_turtle(item.graph),
+        f"{name}.jsonld": to_jsonld(item.graph),
+        f"{name}.json": model_json(item.resolution),
+    }
+    for fname, data in files.items():
+        atomic_write(out_dir / fname, data)
+    return list(files)
+
+
+def run_batch(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    iris: Iris,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda xs: xs,
+) -> list[Outcome]:
+    """Convert, validate and write every input; one bad input never stops the others."""
+    outcomes = []
+    for path in progress(inputs):
+        outcome = Outcome(str(path))
+        try:
+            converted = convert_file(path, iris)
+        except LdexportError as exc:
+            outcome.problems.append(str(exc))
+            outcomes.append(outcome)
+            continue
+        for item in converted:
+            outcome.warnings.extend(item.resolution.warnings)
+            if not item.report.conforms:
+                outcome.problems.extend(item.report.lines())
+                continue
+            outcome.written.extend(write_document(item, out_dir))
+            outcome.converted.append(item)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def write_report(outcomes: Sequence[Outcome], out_dir: Path) -> Path:
+    """validation-report.txt: one line per document, conforming or with what is wrong."""
+    lines = []
+    for o in outcomes:
+        for item in o.converted:
+            lines.append(f"{item.resolution.symbol}: conforms ({o.path})")
+        lines.extend(o.problems)
+        lines.extend(f"warning: {w}" for w in o.warnings)
+    path = out_dir / REPORT_NAME
+    atomic_write(path, ("\n".join(lines) + "\n").encode())
+    return path
+
+
+def conversion_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch else int(time.time())
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+def write_provenance(outcomes: Sequence[Outcome], out_dir: Path, iris: Iris) -> Path:
+    """provenance.ttl: which source made which graph, when, with which ldexport."""
+    g = Graph(bind_namespaces="none")
+    g.bind("prov", PROV)
+    g.bind("rdfs", RDFS)
+    when = conversion_time()
+    stamp = when.strftime("%Y%m%dT%H%M%SZ")
+    run = URIRef(f"{iris.base}run/{stamp}")
+    agent = URIRef(f"https://pypi.org/project/ldexport/{__version__}/")
+    g.add((agent, RDF.type, PROV.SoftwareAgent))
+    g.add((agent, RDFS.label, Literal(f"ldexport {__version__}")))
+    g.add((run, RDF.type, PROV.Activity))
+    g.add((run, PROV.wasAssociatedWith, agent))
+    g.add((run, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+    for o in outcomes:
+        for item in o.converted:
+            res = item.resolution
+            entity = URIRef(iris.graph(res.symbol))
+            assert res.source is not None
+            source = URIRef(f"urn:sha256:{res.source.sha256}")
+            g.add((entity, RDF.type, PROV.Entity))
+            g.add((entity, PROV.wasGeneratedBy, run))
+            g.add((entity, PROV.wasDerivedFrom, source))
+            g.add((entity, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
+            g.add((source, RDF.type, PROV.Entity))
+            g.add((source, RDFS.label, Literal(Path(res.source.path).name)))
+    path = out_dir / "provenance.ttl"
+    atomic_write(path, to_turtle(g))
+    return path
+
+
+def write_context(out_dir: Path) -> Path:
+    path = out_dir / "context.jsonld"
+    doc = {"@context": context()}
+    atomic_write(path, (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode())
+    return path
+
+
+def publish(inputs: Sequence[Path], out_dir: Path, iris: Iris, **kw: Any) -> list[Outcome]:
+    """The main job: every input converted and written, plus the dataset-level files."""
+    outcomes = run_batch(inputs, out_dir, iris, **kw)
+    write_context(out_dir)
+    write_report(outcomes, out_dir)
+    write_provenance(outcomes, out_dir, iris)
+    return outcomes
