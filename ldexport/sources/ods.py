@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ldexport.errors import SourceError
 from ldexport.sources.base import SourceDocument, decode_text, sha256_hex
 
 FORMAT = "ods-text"
@@ -34,4 +35,12 @@ def read(path: str, data: bytes) -> SourceDocument:
             meta["job_number"] = value[:-1] if value[-1:].isalpha() else value
         elif m["name"] == "DOC SYMBOL1":
             meta["symbol"] = value
+    if "symbol" not in meta and "job_number" not in meta:
+        # The export ends with the job-number and symbol markers; without them the file
+        # was cut short somewhere in the text.
+        raise SourceError(
+            path,
+            "truncated ODS export: the closing <<ODS JOB NO>> and "
+            "<<ODS DOC SYMBOL1>> markers are missing",
+        )
     return SourceDocument(path, FORMAT, text, sha256_hex(data), "lines", meta)

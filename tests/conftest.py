@@ -1,0 +1,33 @@
+"""Shared fixtures and helpers: where the test documents are, and graph comparison."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import graph_diff, to_isomorphic
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = DATA / "corpus"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SEED = CORPUS / "A_RES_58_136.txt"
+
+
+def assert_isomorphic(expected: Graph, actual: Graph) -> None:
+    """Fail with the triples only one side has, in N-Triples, when the graphs differ."""
+    iso_expected, iso_actual = to_isomorphic(expected), to_isomorphic(actual)
+    if iso_expected == iso_actual:
+        return
+    _, only_expected, only_actual = graph_diff(iso_expected, iso_actual)
+    lines = ["graphs differ", "only in expected:"]
+    lines += sorted(f"  {' '.join(t.n3() for t in triple)}" for triple in only_expected)
+    lines += ["only in actual:"]
+    lines += sorted(f"  {' '.join(t.n3() for t in triple)}" for triple in only_actual)
+    raise AssertionError("\n".join(lines[:200]))
+
+
+@pytest.fixture
+def seed() -> Path:
+    return SEED

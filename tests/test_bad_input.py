@@ -1,0 +1,110 @@
+"""Bad input gets one clear line naming the file and the reason; the rest of the batch is
+still converted; no half-written file is left behind; the exit status says it failed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEED
+from ldexport.convert import parse_file
+from ldexport.errors import LdexportError, ParseError, SourceError
+from ldexport.publish import atomic_write
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ldexport", *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> dict[str, Path]:
+    seed = SEED.read_bytes()
+    files = {
+        "empty": b"",
+        "blank": b"  \n\n \r\n",
+        "binary": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(range(256)),
+        "truncated": seed[: len(seed) // 2],
+        "letter": (
+            b"Letter dated 3 March 2006 from the Permanent Representative of Norway\n"
+            b"I have the honour to transmit a statement on the situation in the Sudan.\n"
+        ),
+    }
+    out = {}
+    for name, data in files.items():
+        path = tmp_path / "in" / f"{name}.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(data)
+        out[name] = path
+    return out
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "reason"),
+    [
+        ("empty", SourceError, "is empty"),
+        ("blank", SourceError, "is empty"),
+        ("binary", SourceError, "binary"),
+        ("truncated", SourceError, "truncated ODS export"),
+        ("letter", ParseError, "not a resolution"),
+    ],
+)
+def test_each_bad_input_has_its_reason(
+    bad_inputs: dict[str, Path], name: str, error: type[LdexportError], reason: str
+) -> None:
+    with pytest.raises(error) as caught:
+        parse_file(bad_inputs[name])
+    message = str(caught.value)
+    assert message.startswith(str(bad_inputs[name]))
+    assert reason in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "cp1252"])
+def test_other_encodings_are_read_correctly(tmp_path: Path, encoding: str) -> None:
+    text = SEED.read_text(encoding="utf-8")
+    path = tmp_path / f"seed-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    [res] = parse_file(path)
+    [expected] = parse_file(SEED)
+    assert res.symbol == expected.symbol
+    assert len(res.parts) == len(expected.parts)
+    # "Bogotá" in the second preambular paragraph survives the round trip.
+    assert "Bogotá" in res.parts[1].text
+
+
+def test_batch_goes_on_and_exit_status_says_it_failed(
+    bad_inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    result = run_cli("convert", *map(str, bad_inputs.values()), str(SEED), "-o", str(out))
+    assert result.returncode == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == len(bad_inputs)
+    for path in bad_inputs.values():
+        assert sum(str(path) in line for line in errors) == 1
+    assert sorted(p.name for p in out.iterdir()) == [
+        "A_RES_58_136.json",
+        "A_RES_58_136.jsonld",
+        "A_RES_58_136.ttl",
+    ]
+
+
+def test_good_batch_exits_zero(tmp_path: Path) -> None:
+    result = run_cli("convert", str(SEED), "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "A_RES_58_136.ttl").stat().st_size > 0
+
+
+def test_atomic_write_leaves_nothing_when_writing_fails(tmp_path: Path) -> None:
+    target = tmp_path / "doc.ttl"
+    target.write_bytes(b"previous content\n")
+    # Writing a str to the binary temporary file fails after the file was created.
+    with pytest.raises(TypeError):
+        atomic_write(target, "not bytes")  # type: ignore[arg-type]
+    assert target.read_bytes() == b"previous content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["doc.ttl"]
