@@ -1,0 +1,61 @@
+"""Every example stored with the citation patterns (ldexport/parse/citation_patterns.yaml).
+
+As in reporters-db, a regex lives next to the strings it must match: each example names its
+pattern, and this test checks that the pattern matches there (or does not, for `match: false`)
+and that `find_citations` turns the whole example into exactly the symbols it lists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ldexport.model import Citation, CitationKind, Span
+from ldexport.parse.citations import PATTERNS, find_citations
+
+# Patterns that read a window of text ending where a citation starts (anchored with `$`).
+_WINDOW = {"pre_pin", "report_pre_pin", "antecedent", "report_context", "draft_context"}
+
+EXAMPLES = [
+    pytest.param(name, example, id=f"{name}-{i}")
+    for name, pattern in PATTERNS.items()
+    for i, example in enumerate(pattern.examples)
+]
+
+
+def test_every_pattern_has_examples() -> None:
+    assert all(p.examples for p in PATTERNS.values()), [
+        n for n, p in PATTERNS.items() if not p.examples
+    ]
+
+
+def test_every_example_names_its_source() -> None:
+    for name, pattern in PATTERNS.items():
+        for example in pattern.examples:
+            assert example.get("source"), (name, example["text"])
+            assert example.get("body") in ("un-ga", "un-sc"), (name, example["text"])
+
+
+@pytest.mark.parametrize(("name", "example"), EXAMPLES)
+def test_example(name: str, example: dict[str, Any]) -> None:
+    text: str = example["text"]
+    regex = PATTERNS[name].regex
+    if name in _WINDOW:
+        matched = any(regex.search(text[:k]) for k in range(len(text) + 1))
+    else:
+        matched = regex.search(text) is not None
+    assert matched == example.get("match", True), f"pattern {name} on {text!r}"
+
+    previous = None
+    if example.get("previous"):
+        sym = example["previous"]
+        previous = Citation(sym, CitationKind.REPORT, sym, Span(0, len(sym)), "annex II.A")
+    found = find_citations(text, body=example["body"], previous=previous)
+    assert [c.symbol for c in found] == example["symbols"]
+    if "kinds" in example:
+        assert [c.kind.value for c in found] == example["kinds"]
+    if "pins" in example:
+        assert [c.pin for c in found] == example["pins"]
+    for c in found:
+        assert text[c.span.start : c.span.end] == c.text
