@@ -522,3 +522,48 @@ def evaluate_folder(
             ({"symbol": r.symbol, "adoption_date": r.adoption_date} for r in returned), gold
         )
     return Report(documents, checks)
+
+
+def _default_convert(path: Path) -> Sequence[Resolution]:
+    from ldexport.convert import parse_file  # the pipeline, imported only when run
+
+    return parse_file(path)
+
+
+def main(argv: Sequence[str] | None = None, convert: Convert | None = None) -> int:
+    """`python -m ldexport.evaluate CORPUS_DIR [FACTS_DIR] [--gold TABLE ...] [--details]`.
+
+    Prints the table (and with --details every wrong field); exit status 0 when every
+    document is exactly right, 1 otherwise.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m ldexport.evaluate", description="Score the parser against golden facts."
+    )
+    parser.add_argument("corpus_dir", type=Path, help="folder of the source documents")
+    parser.add_argument(
+        "facts_dir", type=Path, nargs="?", help="folder of the golden YAML files (default: corpus)"
+    )
+    parser.add_argument("--gold", type=Path, nargs="*", default=[], help="third-party tables")
+    parser.add_argument("--details", action="store_true", help="list every wrong field")
+    args = parser.parse_args(argv)
+    tables = None
+    if args.gold:
+        from ldexport.gold import load_tables
+
+        tables = load_tables(args.gold)
+    report = evaluate_folder(
+        args.corpus_dir, args.facts_dir or args.corpus_dir, convert or _default_convert, gold=tables
+    )
+    print(report.table())
+    if args.details:
+        details = report.details()
+        if details:
+            print()
+            print(details)
+    return 0 if all(d.all_right for d in report.documents) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

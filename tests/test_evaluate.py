@@ -325,3 +325,15 @@ def test_evaluate_folder_scores_every_source_and_survives_failures(tmp_path: Pat
     assert errors["good.txt"] is None
     assert report.field_totals()["adoption_date"] == (2, 4)
     assert load_facts(golden / "good.yaml") == [facts()]
+
+
+def test_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from ldexport.evaluate import main
+
+    (tmp_path / "doc.txt").write_text("x")
+    _write_facts(tmp_path / "doc.yaml", ["doc.txt"], [facts()])
+    assert main([str(tmp_path)], convert=lambda _: [resolution()]) == 0
+    assert "ALL FIELDS" in capsys.readouterr().out
+    wrong = main([str(tmp_path), "--details"], convert=lambda _: [resolution(meeting="1")])
+    assert wrong == 1
+    assert "meeting [A/RES/58/136]: expected '77', got '1'" in capsys.readouterr().out
