@@ -1,0 +1,1225 @@
+"""The dataset around the per-document files: corpus dumps, shards, catalogue, provenance.
+
+Layout of a published output folder (`D` = the download base, by default `B data/`):
+
+    <name>.ttl .jsonld .json          per document (ldexport.publish.write_document)
+    dumps/corpus.{nq,trig,ttl,jsonld}[.gz]       the whole corpus, one named graph per resolution
+    dumps/shards/<shard>.{nq,trig,ttl,jsonld}[.gz]   the same, one file per GA session / SC year
+    catalog.ttl, catalog.jsonld       DCAT-AP 3 + VoID description, checked with shapes/dcat-ap
+    provenance.ttl                    PROV-O: which source, when, which ldexport made each graph
+    context.jsonld, ontology.ttl      the JSON-LD context and the project ontology
+    validation-report.txt, manifest.json, .ldexport/ (state for incremental publishes)
+
+Streaming: `DatasetWriter.add` records a document whose per-document Turtle is already on
+disk; `close` writes each shard by reading its documents' Turtle one at a time (pyoxigraph),
+so memory holds one document's quads and one shard's subject set, never the corpus.  The
+corpus dumps are then assembled by copying each shard file's body bytes (the gzip files are
+multi-member, RFC 1952 §2.2, so the compressed bodies are copied too), which is what lets an
+incremental publish rewrite only the shards that changed.  A dump is a pure function of the
+documents' Turtle, so it is byte-identical whether a document was converted now or reused.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import heapq
+import json
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
+
+from ldexport import __version__
+from ldexport.convert import Converted
+from ldexport.iris import Iris
+from ldexport.manifest import (
+    STATE_DIR,
+    DocumentEntry,
+    FileInfo,
+    HashingWriter,
+    Manifest,
+    ShardEntry,
+    Staging,
+    fingerprint,
+    read_manifest,
+    sha256_file,
+)
+from ldexport.model import Resolution
+from ldexport.namespaces import ONTOLOGY_IRI
+from ldexport.resources import data_dir
+from ldexport.settings import Settings
+from ldexport.symbols import describe, file_name
+
+DUMPS = "dumps"
+SHARDS = f"{DUMPS}/shards"
+CORPUS = "corpus"
+CATALOG = "catalog"
+PROVENANCE = "provenance.ttl"
+ONTOLOGY = "ontology.ttl"
+CONTEXT = "context.jsonld"
+REPORT = "validation-report.txt"
+SUBJECTS = f"{STATE_DIR}/subjects"
+GZIP_LEVEL = 6
+
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+IANA = "https://www.iana.org/assignments/media-types/"
+FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
+ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/access-right/")
+UN_TERMS = URIRef("https://www.un.org/en/about-us/terms-of-use")
+EARTH = URIRef("https://sws.geonames.org/6295630/")
+RDF_TYPE = str(RDF.type)
+XSD_STRING = str(XSD.string)
+
+
+@dataclass(frozen=True)
+class DumpFormat:
+    ext: str
+    media_type: str
+    file_type: str  # EU file-type authority code
+    label: str
+
+
+FORMATS = (
+    DumpFormat("nq", "application/n-quads", "RDF_N_QUADS", "N-Quads"),
+    DumpFormat("trig", "application/trig", "RDF_TRIG", "TriG"),
+    DumpFormat("ttl", "text/turtle", "RDF_TURTLE", "Turtle"),
+    DumpFormat("jsonld", "application/ld+json", "JSON_LD", "JSON-LD"),
+)
+_FORMAT = {f.ext: f for f in FORMATS}
+
+
+# --- shards ----------------------------------------------------------------------------------
+
+
+def shard_of(res: Resolution) -> tuple[str, str]:
+    """The shard of a document and its label: a General Assembly session, a Security Council
+    year; anything else by organ and year."""
+    info = describe(res.symbol)
+    if res.body == "un-ga" and (session := (res.session.number if res.session else info.session)):
+        label = res.session.label if res.session and res.session.label else f"session {session}"
+        return f"ga-session-{session}", f"General Assembly, {label}"
+    year = info.year or _year(res.adoption_date) or _year(res.distribution_date)
+    if res.body == "un-sc":
+        return (
+            (f"sc-{year}", f"Security Council, {year}")
+            if year
+            else ("sc-undated", "Security Council, undated")
+        )
+    body = res.body or "other"
+    return f"{body}-{year or 'undated'}", f"{body}, {year or 'undated'}"
+
+
+def _year(date: str | None) -> str | None:
+    return date[:4] if date else None
+
+
+# --- turning one document's Turtle into dump fragments ------------------------------------------
+
+
+def prefixes() -> dict[str, str]:
+    from ldexport.publish import context
+
+    return {k: str(v) for k, v in context().items() if isinstance(v, str)}
+
+
+def read_quads(ttl: Path, graph: str) -> list[ox.Quad]:
+    """A document's triples from its Turtle file, as quads in its named graph, sorted."""
+    g = ox.NamedNode(graph)
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, g)
+        for t in ox.parse(path=ttl, format=ox.RdfFormat.TURTLE)
+    ]
+    quads.sort(key=_quad_key)
+    return quads
+
+
+def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
+    return (str(q.subject), q.predicate.value, str(q.object))
+
+
+class Compactor:
+    """Compact IRIs against a prefix-only JSON-LD context."""
+
+    def __init__(self, prefix_map: dict[str, str]) -> None:
+        # longest namespace first, so that eli-dl wins over a shorter namespace it extends
+        self._ns = sorted(((ns, p) for p, ns in prefix_map.items()), key=lambda x: -len(x[0]))
+
+    def __call__(self, iri: str) -> str:
+        for ns, prefix in self._ns:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("/"):
+                return f"{prefix}:{iri[len(ns) :]}"
+        return iri
+
+
+def jsonld_nodes(
+    triples: Iterable[ox.Quad | ox.Triple], compact: Compactor
+) -> list[dict[str, Any]]:
+    """Node objects of compact JSON-LD for sorted triples: one per subject, in order;
+    rdf:type as @type; literals keep their exact lexical form."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for t in triples:
+        s = t.subject
+        if isinstance(s, ox.NamedNode):
+            sid = compact(s.value)
+        elif isinstance(s, ox.BlankNode):
+            sid = f"_:{s.value}"
+        else:  # pragma: no cover - RDF-star triples are never written
+            raise TypeError(f"unexpected subject {s!r}")
+        node = nodes.get(sid)
+        if node is None:
+            node = nodes[sid] = {"@id": sid}
+        o = t.object
+        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
+            node.setdefault("@type", []).append(compact(o.value))
+            continue
+        value: dict[str, str]
+        if isinstance(o, ox.NamedNode):
+            value = {"@id": compact(o.value)}
+        elif isinstance(o, ox.BlankNode):
+            value = {"@id": f"_:{o.value}"}
+        elif isinstance(o, ox.Literal):
+            if o.language:
+                value = {"@value": o.value, "@language": o.language}
+            elif o.datatype.value == XSD_STRING:
+                value = {"@value": o.value}
+            else:
+                value = {"@value": o.value, "@type": compact(o.datatype.value)}
+        else:  # pragma: no cover - RDF-star triples are never written
+            raise TypeError(f"unexpected object {o!r}")
+        node.setdefault(compact(t.predicate.value), []).append(value)
+    return list(nodes.values())
+
+
+class Fragments:
+    """The four dump encodings of one named graph, and each format's header and footer."""
+
+    def __init__(self, prefix_map: dict[str, str]) -> None:
+        self.prefix_map = prefix_map
+        self.compact = Compactor(prefix_map)
+        # pyoxigraph starts every Turtle/TriG output with one @prefix line per prefix, in an
+        # order of its own: the dumps carry one sorted header instead, and bodies without it.
+        self._prefix_lines = b"".join(
+            f"@prefix {p}: <{ns}> .\n".encode() for p, ns in sorted(prefix_map.items())
+        )
+        ctx = json.dumps(prefix_map, ensure_ascii=False, sort_keys=True)
+        self.headers = {
+            "nq": b"",
+            "trig": self._prefix_lines,
+            "ttl": self._prefix_lines,
+            "jsonld": f'{{"@context": {ctx},\n "@graph": [\n'.encode(),
+        }
+        self.footers = {"nq": b"", "trig": b"", "ttl": b"", "jsonld": b"\n]}\n"}
+        self.separators = {"nq": b"", "trig": b"", "ttl": b"", "jsonld": b",\n"}
+
+    def _strip(self, data: bytes | None) -> bytes:
+        data = data or b""
+        start = 0
+        for _ in self.prefix_map:
+            if not data.startswith(b"@prefix ", start):
+                raise ValueError("pyoxigraph wrote an unexpected Turtle header")
+            start = data.index(b"\n", start) + 1
+        return data[start:]
+
+    def encode(self, quads: Sequence[ox.Quad], graph: str) -> dict[str, bytes]:
+        triples = [q.triple for q in quads]
+        node = {"@id": graph, "@graph": jsonld_nodes(quads, self.compact)}
+        return {
+            "nq": ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"",
+            "trig": self._strip(
+                ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefix_map)
+            ),
+            "ttl": self._strip(
+                ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefix_map)
+            ),
+            "jsonld": json.dumps(node, ensure_ascii=False, sort_keys=True).encode(),
+        }
+
+
+# --- files made of a header, a body and a footer ----------------------------------------------
+
+
+class _GzipMember:
+    """One gzip member written into a shared stream (deterministic: mtime 0, no name)."""
+
+    def __init__(self, out: HashingWriter) -> None:
+        self._gz = gzip.GzipFile(
+            filename="", fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
+        )
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self._gz.write(data)
+
+    def close(self) -> None:
+        self._gz.close()
+
+
+def _gzip_bytes(data: bytes) -> bytes:
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+class SplitFile:
+    """A dump file written as header, body, footer; the gzip twin as three members.  Records
+    the byte range of the body in both, so that bodies can be concatenated later."""
+
+    def __init__(self, path: Path, header: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.gz_path = path.with_name(path.name + ".gz")
+        self._plain_raw = path.open("wb")
+        self._gz_raw = self.gz_path.open("wb")
+        self.plain = HashingWriter(self._plain_raw)
+        self.gz = HashingWriter(self._gz_raw)
+        self.plain.write(header)
+        if header:
+            self.gz.write(_gzip_bytes(header))
+        self.body_plain = [self.plain.size, self.plain.size]
+        self.body_gz = [self.gz.size, self.gz.size]
+        self._member = _GzipMember(self.gz)
+
+    def write(self, data: bytes) -> None:
+        self.plain.write(data)
+        self._member.write(data)
+
+    def copy_body(
+        self, plain: Path, plain_range: Sequence[int], gz: Path, gz_range: Sequence[int]
+    ) -> None:
+        """Append another SplitFile's body: its bytes, and its compressed member as is."""
+        self._member.close()
+        _copy_range(plain, plain_range, self.plain)
+        _copy_range(gz, gz_range, self.gz)
+        self._member = _GzipMember(self.gz)
+
+    def close(self, footer: bytes) -> tuple[FileInfo, FileInfo]:
+        self._member.close()
+        self.body_plain[1] = self.plain.size
+        self.body_gz[1] = self.gz.size
+        self.plain.write(footer)
+        if footer:
+            self.gz.write(_gzip_bytes(footer))
+        self._plain_raw.close()
+        self._gz_raw.close()
+        return FileInfo(self.plain.size, self.plain.sha256), FileInfo(self.gz.size, self.gz.sha256)
+
+    def abort(self) -> None:
+        self._plain_raw.close()
+        self._gz_raw.close()
+
+
+def _copy_range(path: Path, span: Sequence[int], out: HashingWriter) -> None:
+    start, end = span
+    with path.open("rb") as f:
+        f.seek(start)
+        left = end - start
+        while left > 0:
+            chunk = f.read(min(left, 1 << 20))
+            if not chunk:
+                raise OSError(f"{path} is shorter than its manifest says")
+            out.write(chunk)
+            left -= len(chunk)
+
+
+# --- the writer --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    entry: DocumentEntry
+    label: str
+
+
+@dataclass
+class DatasetStats:
+    triples: int = 0
+    distinct_subjects: int = 0
+    entities: int = 0
+    predicates: set[str] = field(default_factory=set)
+    classes: set[str] = field(default_factory=set)
+    first_date: str | None = None
+    last_date: str | None = None
+
+
+class DatasetWriter:
+    """Writes the dumps, catalogue and provenance of a dataset into `out_dir`.
+
+        with DatasetWriter(stage_dir, iris, settings, previous, previous_dir) as writer:
+            writer.add(resolution, graph, source_path, converted_at)   # per conforming doc
+            writer.keep(entry)                                          # per reused doc
+        manifest = writer.manifest
+
+    A document's per-document Turtle (`<name>.ttl`) must be in `out_dir` before `add`/`keep`.
+    `previous` (the manifest of `previous_dir`) lets unchanged shards be reused as they are.
+    """
+
+    def __init__(
+        self,
+        out_dir: Path,
+        iris: Iris,
+        settings: Settings,
+        previous: Manifest | None = None,
+        previous_dir: Path | None = None,
+        reuse: Callable[[str], None] | None = None,
+    ) -> None:
+        self.out_dir = out_dir
+        self.iris = iris
+        self.settings = settings
+        self.previous = previous
+        self.previous_dir = previous_dir
+        self._reuse = reuse
+        self.manifest = Manifest(
+            fingerprint=fingerprint(iris.base), settings=settings.fingerprint()
+        )
+        self._pending: dict[str, _Pending] = {}
+        self._labels: dict[str, str] = {}
+        self.fragments = Fragments(prefixes())
+
+    # -- recording documents
+    def add(
+        self,
+        res: Resolution,
+        graph: Graph,
+        source_path: str = "",
+        converted_at: str | None = None,
+        files: Sequence[str] = (),
+    ) -> DocumentEntry:
+        """Record one conforming document whose files are already written."""
+        name = file_name(res.symbol)
+        shard, label = shard_of(res)
+        assert res.source is not None, "a converted document knows its source"
+        entry = DocumentEntry(
+            symbol=res.symbol,
+            name=name,
+            graph=self.iris.graph(res.symbol),
+            shard=shard,
+            source_sha256=res.source.sha256,
+            source_path=source_path or res.source.path,
+            converted_at=converted_at or now_iso(),
+            ldexport_version=__version__,
+            triples=len(graph),
+            adoption_date=res.adoption_date,
+            session=res.session.number if res.session else None,
+            body=res.body,
+            files=list(files) or [f"{name}.ttl", f"{name}.jsonld", f"{name}.json"],
+        )
+        self.keep(entry, label)
+        return entry
+
+    def keep(self, entry: DocumentEntry, label: str | None = None) -> None:
+        """Record a document carried over from the previous output."""
+        if entry.name in self._pending:
+            raise ValueError(f"{entry.symbol} is already in the dataset")
+        if not (self.out_dir / f"{entry.name}.ttl").is_file():
+            raise FileNotFoundError(f"{entry.name}.ttl must be written before it is added")
+        label = (
+            label
+            or self._labels.get(entry.shard)
+            or _previous_label(self.previous, entry.shard)
+            or entry.shard
+        )
+        self._labels.setdefault(entry.shard, label)
+        self._pending[entry.name] = _Pending(entry, label)
+        self.manifest.documents[entry.name] = entry
+
+    # -- writing
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.close()
+
+    def close(self) -> Manifest:
+        """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest."""
+        by_shard: dict[str, list[DocumentEntry]] = {}
+        for pending in self._pending.values():
+            by_shard.setdefault(pending.entry.shard, []).append(pending.entry)
+        for shard in sorted(by_shard):
+            entries = sorted(by_shard[shard], key=lambda e: e.name)
+            self.manifest.shards[shard] = self._shard(shard, entries)
+        self._corpus()
+        self._copy_ontology()
+        self._provenance()
+        stats = self._stats()
+        write_catalog(self.out_dir, self.manifest, stats, self.iris, self.settings, self._labels)
+        return self.manifest
+
+    def _record(self, rel: str, info: FileInfo) -> None:
+        self.manifest.files[rel] = info
+
+    def _shard(self, shard: str, entries: list[DocumentEntry]) -> ShardEntry:
+        digest = _shard_digest(entries, self.out_dir)
+        prev = self.previous.shards.get(shard) if self.previous else None
+        files = shard_files(shard)
+        if (
+            prev is not None
+            and prev.digest == digest
+            and self.previous is not None
+            and self.previous_dir is not None
+            and self._reuse is not None
+            and all(rel in self.previous.files for rel in files)
+        ):
+            for rel in files:
+                self._reuse(rel)
+                self._record(rel, self.previous.files[rel])
+            return prev
+        return self._build_shard(shard, entries, digest)
+
+    def _build_shard(self, shard: str, entries: list[DocumentEntry], digest: str) -> ShardEntry:
+        subjects: set[str] = set()
+        predicates: set[str] = set()
+        classes: set[str] = set()
+        triples = 0
+        entry = ShardEntry(
+            label=self._labels.get(shard, shard),
+            documents=[e.name for e in entries],
+            digest=digest,
+            triples=0,
+            distinct_subjects=0,
+            predicates=[],
+            classes=[],
+            first_date=min((e.adoption_date for e in entries if e.adoption_date), default=None),
+            last_date=max((e.adoption_date for e in entries if e.adoption_date), default=None),
+        )
+        with ExitStack() as stack:
+            outs: dict[str, SplitFile] = {}
+            for fmt in FORMATS:
+                out = SplitFile(
+                    self.out_dir / SHARDS / f"{shard}.{fmt.ext}", self.fragments.headers[fmt.ext]
+                )
+                stack.callback(out.abort)
+                outs[fmt.ext] = out
+            for i, doc in enumerate(entries):
+                quads = read_quads(self.out_dir / f"{doc.name}.ttl", doc.graph)
+                if len(quads) != doc.triples:
+                    raise ValueError(
+                        f"{doc.name}.ttl has {len(quads)} triples, {doc.triples} expected"
+                    )
+                triples += len(quads)
+                for q in quads:
+                    subjects.add(str(q.subject))
+                    predicates.add(q.predicate.value)
+                    if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                        classes.add(q.object.value)
+                encoded = self.fragments.encode(quads, doc.graph)
+                for ext, out in outs.items():
+                    if i:
+                        out.write(self.fragments.separators[ext])
+                    out.write(encoded[ext])
+                del quads, encoded
+            for ext, out in outs.items():
+                plain, gz = out.close(self.fragments.footers[ext])
+                rel = f"{SHARDS}/{shard}.{ext}"
+                self._record(rel, plain)
+                self._record(f"{rel}.gz", gz)
+                entry.bodies[rel] = list(out.body_plain)
+                entry.bodies[f"{rel}.gz"] = list(out.body_gz)
+        subjects_rel = f"{SUBJECTS}/{shard}.txt.gz"
+        path = self.out_dir / subjects_rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as f:
+            for s in sorted(subjects):
+                f.write(s + "\n")
+        self._record(subjects_rel, FileInfo.of(path))
+        entry.triples = triples
+        entry.distinct_subjects = len(subjects)
+        entry.predicates = sorted(predicates)
+        entry.classes = sorted(classes)
+        return entry
+
+    def _corpus(self) -> None:
+        shards = sorted(self.manifest.shards)
+        for fmt in FORMATS:
+            rel = f"{DUMPS}/{CORPUS}.{fmt.ext}"
+            out = SplitFile(self.out_dir / rel, self.fragments.headers[fmt.ext])
+            try:
+                sep = self.fragments.separators[fmt.ext]
+                for i, shard in enumerate(shards):
+                    if i and sep:
+                        out.write(sep)
+                    srel = f"{SHARDS}/{shard}.{fmt.ext}"
+                    bodies = self.manifest.shards[shard].bodies
+                    out.copy_body(
+                        self.out_dir / srel,
+                        bodies[srel],
+                        self.out_dir / f"{srel}.gz",
+                        bodies[f"{srel}.gz"],
+                    )
+                plain, gz = out.close(self.fragments.footers[fmt.ext])
+            except BaseException:
+                out.abort()
+                raise
+            self._record(rel, plain)
+            self._record(f"{rel}.gz", gz)
+
+    def _copy_ontology(self) -> None:
+        target = self.out_dir / ONTOLOGY
+        shutil.copyfile(data_dir("ontology") / "ldexport.ttl", target)
+        self._record(ONTOLOGY, FileInfo.of(target))
+
+    def _provenance(self) -> None:
+        target = self.out_dir / PROVENANCE
+        target.write_bytes(provenance_turtle(self.manifest.documents.values(), self.iris))
+        self._record(PROVENANCE, FileInfo.of(target))
+
+    def _stats(self) -> DatasetStats:
+        stats = DatasetStats()
+        for shard in self.manifest.shards.values():
+            stats.triples += shard.triples
+            stats.predicates.update(shard.predicates)
+            stats.classes.update(shard.classes)
+            for d in (shard.first_date, shard.last_date):
+                if d:
+                    stats.first_date = min(stats.first_date or d, d)
+                    stats.last_date = max(stats.last_date or d, d)
+        base = f"<{self.iris.base}"
+        for subject in _merge_subjects(
+            self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)
+        ):
+            stats.distinct_subjects += 1
+            stats.entities += subject.startswith(base)
+        return stats
+
+
+def _previous_label(previous: Manifest | None, shard: str) -> str | None:
+    entry = previous.shards.get(shard) if previous else None
+    return entry.label if entry and entry.label else None
+
+
+def shard_files(shard: str) -> list[str]:
+    out = []
+    for fmt in FORMATS:
+        rel = f"{SHARDS}/{shard}.{fmt.ext}"
+        out += [rel, f"{rel}.gz"]
+    out.append(f"{SUBJECTS}/{shard}.txt.gz")
+    return out
+
+
+def _shard_digest(entries: Sequence[DocumentEntry], out_dir: Path) -> str:
+    """What a shard's files are a function of: its documents' names, graphs and Turtle."""
+    h = hashlib.sha256(f"{__version__}\n".encode())
+    for e in entries:
+        h.update(f"{e.name} {e.graph} {sha256_file(out_dir / f'{e.name}.ttl')}\n".encode())
+    return h.hexdigest()
+
+
+def _merge_subjects(paths: Iterable[Path]) -> Iterator[str]:
+    """Distinct lines of several sorted files, streamed (constant memory)."""
+    with ExitStack() as stack:
+        files = [stack.enter_context(gzip.open(p, "rt", encoding="utf-8")) for p in paths]
+        last = None
+        for line in heapq.merge(*files):
+            if line != last:
+                yield line.rstrip("\n")
+                last = line
+
+
+def now_iso() -> str:
+    from ldexport.publish import conversion_time
+
+    return conversion_time().isoformat().replace("+00:00", "Z")
+
+
+# --- provenance ----------------------------------------------------------------------------
+
+
+def provenance_turtle(entries: Iterable[DocumentEntry], iris: Iris) -> bytes:
+    """PROV-O for every document's graph: the source (file name, sha256), the conversion
+    (time, ldexport version).  Kept out of the document graphs so they stay byte-identical."""
+    P = str(PROV)
+    quads: list[ox.Triple] = []
+
+    def add(s: str, p: str, o: ox.NamedNode | ox.Literal) -> None:
+        quads.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o))
+
+    def lit(v: str, dt: str | None = None) -> ox.Literal:
+        return ox.Literal(v, datatype=ox.NamedNode(dt)) if dt else ox.Literal(v)
+
+    xsd_dt = str(XSD.dateTime)
+    for e in entries:
+        agent = f"https://pypi.org/project/ldexport/{e.ldexport_version}/"
+        stamp = e.converted_at.replace("-", "").replace(":", "")
+        run = f"{iris.base}run/{stamp}"
+        source = f"urn:sha256:{e.source_sha256}"
+        add(e.graph, RDF_TYPE, ox.NamedNode(P + "Entity"))
+        add(e.graph, P + "wasGeneratedBy", ox.NamedNode(run))
+        add(e.graph, P + "wasDerivedFrom", ox.NamedNode(source))
+        add(e.graph, P + "generatedAtTime", lit(e.converted_at, xsd_dt))
+        add(e.graph, P + "wasAttributedTo", ox.NamedNode(agent))
+        add(e.graph, str(DCTERMS.identifier), lit(e.symbol))
+        add(run, RDF_TYPE, ox.NamedNode(P + "Activity"))
+        add(run, P + "wasAssociatedWith", ox.NamedNode(agent))
+        add(run, P + "used", ox.NamedNode(source))
+        add(run, P + "endedAtTime", lit(e.converted_at, xsd_dt))
+        add(agent, RDF_TYPE, ox.NamedNode(P + "SoftwareAgent"))
+        add(agent, str(RDFS.label), lit(f"ldexport {e.ldexport_version}"))
+        add(source, RDF_TYPE, ox.NamedNode(P + "Entity"))
+        add(source, str(RDFS.label), lit(Path(e.source_path).name))
+        add(source, str(SPDX.checksumValue), lit(e.source_sha256, str(XSD.hexBinary)))
+    unique = sorted(set(quads), key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
+    pm = {"prov": P, "rdfs": str(RDFS), "xsd": str(XSD), "dcterms": str(DCTERMS), "spdx": str(SPDX)}
+    return ox.serialize(unique, format=ox.RdfFormat.TURTLE, prefixes=pm) or b""
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+CATALOG_PREFIXES = {
+    "dcat": str(DCAT),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "vcard": str(VCARD),
+    "spdx": str(SPDX),
+    "void": str(VOID),
+    "prov": str(PROV),
+    "rdfs": str(RDFS),
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "adms": str(ADMS),
+}
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def catalog_graph(
+    out_dir: Path,
+    manifest: Manifest,
+    stats: DatasetStats,
+    iris: Iris,
+    settings: Settings,
+    labels: dict[str, str] | None = None,
+) -> Graph:
+    """DCAT-AP 3 and VoID description of the dataset, its shards and every file of it, with
+    byte sizes and sha256 taken from the files on disk."""
+    labels = labels or {}
+    g = Graph(bind_namespaces="none")
+    for p, ns in CATALOG_PREFIXES.items():
+        g.bind(p, ns)
+    down = settings.downloads
+    cat = URIRef(f"{down}{CATALOG}")
+    ds = URIRef(f"{down}{CATALOG}#dataset")
+    publisher = URIRef(settings.publisher_iri or f"{down}{CATALOG}#publisher")
+    rights = URIRef(f"{down}{CATALOG}#rights")
+    licence = URIRef(settings.licence) if settings.licence else None
+    modified = max((e.converted_at for e in manifest.documents.values()), default=None)
+    issued = min((e.converted_at for e in manifest.documents.values()), default=None)
+    en = "en"
+
+    def typed(
+        node: URIRef, cls: URIRef, label: str | None = None, lp: URIRef = SKOS.prefLabel
+    ) -> URIRef:
+        g.add((node, RDF.type, cls))
+        if label:
+            g.add((node, lp, Literal(label, lang=en)))
+        return node
+
+    # the catalogue
+    typed(cat, DCAT.Catalog)
+    g.add((cat, DCTERMS.title, Literal(f"{settings.title} — catalogue", lang=en)))
+    g.add((cat, DCTERMS.description, Literal(f"DCAT-AP 3 catalogue of: {settings.title}", lang=en)))
+    g.add((cat, DCTERMS.publisher, publisher))
+    g.add((cat, DCAT.dataset, ds))
+    g.add((cat, FOAF.homepage, typed(URIRef(settings.landing_page or iris.base), FOAF.Document)))
+    themes = typed(URIRef(str(DATA_THEME).rstrip("/")), SKOS.ConceptScheme)
+    g.add((themes, DCTERMS.title, Literal("Data theme", lang=en)))
+    g.add((cat, DCAT.themeTaxonomy, themes))
+    if licence:
+        g.add((cat, DCTERMS.license, licence))
+    if modified:
+        g.add((cat, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime, normalize=False)))
+
+    # the publisher, licences, rights
+    typed(publisher, FOAF.Agent)
+    g.add((publisher, FOAF.name, Literal(settings.publisher or "not stated")))
+    if licence:
+        typed(licence, DCTERMS.LicenseDocument)
+        if settings.licence_label:
+            g.add((licence, RDFS.label, Literal(settings.licence_label, lang=en)))
+    typed(UN_TERMS, DCTERMS.LicenseDocument)
+    g.add((UN_TERMS, RDFS.label, Literal("United Nations Terms of Use", lang=en)))
+    metadata_licence = (
+        f"under {settings.licence_label or settings.licence}"
+        if licence
+        else "under a licence the publisher has not stated"
+    )
+    typed(rights, DCTERMS.RightsStatement)
+    g.add(
+        (
+            rights,
+            RDFS.label,
+            Literal(
+                "The texts of the resolutions (titles, paragraphs, headings, footnotes) are United "
+                f"Nations documents, available under the United Nations Terms of Use <{UN_TERMS}>. "
+                "The structure, identifiers, links and descriptions that ldexport adds are made "
+                f"available by {settings.publisher or 'the publisher (not stated)'} "
+                f"{metadata_licence}.",
+                lang=en,
+            ),
+        )
+    )
+    g.add((rights, RDFS.seeAlso, UN_TERMS))
+
+    # the dataset
+    describe_dataset(
+        g,
+        ds,
+        settings.title,
+        settings.description,
+        publisher,
+        rights,
+        licence,
+        stats.first_date,
+        stats.last_date,
+    )
+    g.add((ds, RDF.type, VOID.Dataset))
+    for kw in settings.keywords:
+        g.add((ds, DCAT.keyword, Literal(kw, lang=en)))
+    for code, label in (
+        ("INTR", "International issues"),
+        ("JUST", "Justice, legal system and public safety"),
+    ):
+        g.add((ds, DCAT.theme, typed(DATA_THEME[code], SKOS.Concept, label)))
+    g.add((ds, DCTERMS.conformsTo, typed(URIRef(ONTOLOGY_IRI), DCTERMS.Standard)))
+    g.add(
+        (
+            ds,
+            DCTERMS.conformsTo,
+            typed(URIRef("http://data.europa.eu/eli/ontology"), DCTERMS.Standard),
+        )
+    )
+    g.add((ds, DCTERMS.spatial, typed(EARTH, DCTERMS.Location, "World")))
+    g.add((ds, DCTERMS.accessRights, typed(ACCESS_RIGHT.PUBLIC, DCTERMS.RightsStatement)))
+    g.add(
+        (
+            ds,
+            DCTERMS.language,
+            typed(
+                URIRef("http://publications.europa.eu/resource/authority/language/ENG"),
+                DCTERMS.LinguisticSystem,
+            ),
+        )
+    )
+    g.add((ds, DCAT.landingPage, URIRef(settings.landing_page or iris.base)))
+    g.add((ds, DCTERMS.source, URIRef("https://documents.un.org/")))
+    if issued:
+        g.add((ds, DCTERMS.issued, Literal(issued, datatype=XSD.dateTime, normalize=False)))
+    if modified:
+        g.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime, normalize=False)))
+    g.add((ds, OWL_VERSION, Literal(__version__)))
+    if settings.contact_email:
+        contact = URIRef(f"{down}{CATALOG}#contact")
+        typed(contact, VCARD.Kind)
+        g.add((contact, VCARD.fn, Literal(settings.publisher or "Contact")))
+        g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{settings.contact_email}")))
+        g.add((ds, DCAT.contactPoint, contact))
+
+    # VoID
+    g.add((ds, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(stats.entities, datatype=XSD.integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(stats.distinct_subjects, datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(len(stats.predicates), datatype=XSD.integer)))
+    g.add((ds, VOID.classes, Literal(len(stats.classes), datatype=XSD.integer)))
+    g.add((ds, VOID.documents, Literal(len(manifest.documents), datatype=XSD.integer)))
+    g.add((ds, VOID.uriSpace, Literal(iris.base)))
+    for ns in sorted({_namespace(i) for i in stats.predicates | stats.classes}):
+        g.add((ds, VOID.vocabulary, URIRef(ns)))
+    for e in sorted(manifest.documents.values(), key=lambda e: e.name)[:3]:
+        g.add((ds, VOID.exampleResource, URIRef(iris.work(e.symbol))))
+    if settings.sparql_endpoint:
+        g.add((ds, VOID.sparqlEndpoint, URIRef(settings.sparql_endpoint)))
+    g.add((ds, VOID.rootResource, URIRef(f"{iris.base}doc/")))
+
+    # distributions of the whole corpus, the ontology and the context
+    for fmt in FORMATS:
+        rel = f"{DUMPS}/{CORPUS}.{fmt.ext}"
+        for r, gz in ((rel, False), (f"{rel}.gz", True)):
+            dist = distribution(
+                g,
+                out_dir,
+                manifest,
+                down,
+                r,
+                fmt,
+                gz,
+                f"Whole corpus, {fmt.label}",
+                licence,
+                rights,
+            )
+            g.add((ds, DCAT.distribution, dist))
+            if gz:
+                g.add((ds, VOID.dataDump, URIRef(f"{down}{r}")))
+    for rel, title, media, ftype in (
+        (ONTOLOGY, "The ldexport ontology (OWL, Turtle)", "text/turtle", "RDF_TURTLE"),
+        (CONTEXT, "The JSON-LD context of every JSON-LD file", "application/ld+json", "JSON_LD"),
+        (PROVENANCE, "PROV-O provenance of every document graph", "text/turtle", "RDF_TURTLE"),
+    ):
+        if (out_dir / rel).is_file():
+            fmt = DumpFormat(rel.rsplit(".", 1)[1], media, ftype, title)
+            g.add(
+                (
+                    ds,
+                    DCAT.distribution,
+                    distribution(
+                        g, out_dir, manifest, down, rel, fmt, False, title, licence, rights
+                    ),
+                )
+            )
+
+    # one sub-dataset per shard
+    for shard, entry in sorted(manifest.shards.items()):
+        sub = URIRef(f"{down}{CATALOG}#{shard}")
+        title = labels.get(shard, shard)
+        describe_dataset(
+            g,
+            sub,
+            f"{settings.title}: {title}",
+            f"The resolutions of {title}, one named graph each.",
+            publisher,
+            rights,
+            licence,
+            entry.first_date,
+            entry.last_date,
+        )
+        g.add((sub, RDF.type, VOID.Dataset))
+        g.add((ds, DCTERMS.hasPart, sub))
+        g.add((sub, DCTERMS.isPartOf, ds))
+        g.add((ds, VOID.subset, sub))
+        g.add((sub, VOID.triples, Literal(entry.triples, datatype=XSD.integer)))
+        g.add((sub, VOID.distinctSubjects, Literal(entry.distinct_subjects, datatype=XSD.integer)))
+        g.add((sub, VOID.documents, Literal(len(entry.documents), datatype=XSD.integer)))
+        for fmt in FORMATS:
+            rel = f"{SHARDS}/{shard}.{fmt.ext}"
+            for r, gz in ((rel, False), (f"{rel}.gz", True)):
+                dist = distribution(
+                    g, out_dir, manifest, down, r, fmt, gz, f"{title}, {fmt.label}", licence, rights
+                )
+                g.add((sub, DCAT.distribution, dist))
+                if gz:
+                    g.add((sub, VOID.dataDump, URIRef(f"{down}{r}")))
+    return g
+
+
+OWL_VERSION = URIRef("http://www.w3.org/2002/07/owl#versionInfo")
+
+
+def describe_dataset(
+    g: Graph,
+    ds: URIRef,
+    title: str,
+    description: str,
+    publisher: URIRef,
+    rights: URIRef,
+    licence: URIRef | None,
+    first: str | None,
+    last: str | None,
+) -> None:
+    g.add((ds, RDF.type, DCAT.Dataset))
+    g.add((ds, DCTERMS.title, Literal(title, lang="en")))
+    g.add((ds, DCTERMS.description, Literal(description, lang="en")))
+    g.add((ds, DCTERMS.publisher, publisher))
+    g.add((ds, DCTERMS.rights, rights))
+    if licence:
+        g.add((ds, DCTERMS.license, licence))
+    if first and last:
+        period = URIRef(f"{ds}-period" if "#" in ds else f"{ds}#period")
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(first, datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(last, datatype=XSD.date)))
+        g.add((ds, DCTERMS.temporal, period))
+
+
+def distribution(
+    g: Graph,
+    out_dir: Path,
+    manifest: Manifest,
+    down: str,
+    rel: str,
+    fmt: DumpFormat,
+    gz: bool,
+    title: str,
+    licence: URIRef | None,
+    rights: URIRef,
+) -> URIRef:
+    """A dcat:Distribution for one file, with its size and sha256 as they are on disk."""
+    url = URIRef(f"{down}{rel}")
+    dist = URIRef(f"{down}{CATALOG}#{rel}")
+    info = manifest.files.get(rel) or FileInfo.of(out_dir / rel)
+    checksum = URIRef(f"{down}{CATALOG}#{rel}-sha256")
+    media = URIRef(IANA + fmt.media_type)
+    ftype = FILE_TYPE[fmt.file_type]
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal(title + (", gzip" if gz else ""), lang="en")))
+    g.add((dist, DCAT.accessURL, url))
+    g.add((dist, DCAT.downloadURL, url))
+    g.add((dist, DCAT.mediaType, media))
+    g.add((media, RDF.type, DCTERMS.MediaType))
+    g.add((dist, DCTERMS.format, ftype))
+    g.add((ftype, RDF.type, DCTERMS.MediaTypeOrExtent))
+    if gz:
+        gzip_type = URIRef(IANA + "application/gzip")
+        g.add((dist, DCAT.compressFormat, gzip_type))
+        g.add((gzip_type, RDF.type, DCTERMS.MediaType))
+    g.add((dist, DCAT.byteSize, Literal(info.bytes, datatype=XSD.nonNegativeInteger)))
+    g.add((dist, SPDX.checksum, checksum))
+    g.add((checksum, RDF.type, SPDX.Checksum))
+    g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    g.add((SPDX.checksumAlgorithm_sha256, RDF.type, SPDX.ChecksumAlgorithm))
+    g.add((checksum, SPDX.checksumValue, Literal(info.sha256, datatype=XSD.hexBinary)))
+    g.add((dist, DCTERMS.rights, rights))
+    if licence:
+        g.add((dist, DCTERMS.license, licence))
+    return dist
+
+
+def write_catalog(
+    out_dir: Path,
+    manifest: Manifest,
+    stats: DatasetStats,
+    iris: Iris,
+    settings: Settings,
+    labels: dict[str, str] | None = None,
+) -> Graph:
+    """catalog.ttl and catalog.jsonld, after every file they describe is written."""
+    g = catalog_graph(out_dir, manifest, stats, iris, settings, labels)
+    triples = sorted(
+        (ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in g),
+        key=lambda t: (str(t.subject), t.predicate.value, str(t.object)),
+    )
+    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=CATALOG_PREFIXES) or b""
+    (out_dir / f"{CATALOG}.ttl").write_bytes(ttl)
+    doc = {
+        "@context": CATALOG_PREFIXES,
+        "@graph": jsonld_nodes(triples, Compactor(CATALOG_PREFIXES)),
+    }
+    (out_dir / f"{CATALOG}.jsonld").write_bytes(
+        (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    )
+    for name in (f"{CATALOG}.ttl", f"{CATALOG}.jsonld"):
+        manifest.files[name] = FileInfo.of(out_dir / name)
+    return g
+
+
+def _ox(term: Any) -> Any:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"no blank nodes in the catalogue: {term!r}")
+
+
+# --- checking the catalogue --------------------------------------------------------------------
+
+CATALOG_SHAPES = "dcat-ap.shacl.ttl"
+
+
+def validate_catalog(graph: Graph) -> list[str]:
+    """Lines of the DCAT-AP shapes' results for a catalogue graph; empty when it conforms."""
+    from pyshacl import validate as shacl_validate
+
+    shapes = Graph().parse(data_dir("shapes") / CATALOG_SHAPES)
+    conforms, report, _ = shacl_validate(graph, shacl_graph=shapes, advanced=True)
+    if conforms:
+        return []
+    SH = Namespace("http://www.w3.org/ns/shacl#")
+    lines = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        message = report.value(result, SH.resultMessage)
+        lines.append(f"catalogue: {focus} {path}: {message}")
+    return sorted(lines)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+@dataclass
+class PublishResult:
+    """What a publish did: per converted input its Outcome, the inputs reused unchanged,
+    the documents dropped because their source is gone."""
+
+    out_dir: Path
+    manifest: Manifest
+    outcomes: list[Any] = field(default_factory=list)  # ldexport.publish.Outcome
+    unchanged: list[DocumentEntry] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    kept_files: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for o in self.outcomes if o.problems)
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.failed else 0
+
+    def summary(self) -> str:
+        written = sum(len(o.converted) for o in self.outcomes)
+        return (
+            f"{len(self.manifest.documents)} resolution(s) published to {self.out_dir}: "
+            f"{written} converted, {len(self.unchanged)} unchanged, {len(self.removed)} removed; "
+            f"{self.failed} file(s) failed"
+        )
+
+
+#: Top-level names that ldexport writes; anything else found in the output is the user's and
+#: is carried over (output/README.md).  Per-document files are listed by the manifest.
+_GENERATED = {
+    DUMPS,
+    STATE_DIR,
+    f"{CATALOG}.ttl",
+    f"{CATALOG}.jsonld",
+    PROVENANCE,
+    ONTOLOGY,
+    CONTEXT,
+    REPORT,
+    "manifest.json",
+}
+_GENERATED_SUFFIXES = (".ttl", ".jsonld", ".json", ".nq", ".trig", ".gz")
+
+
+_DUPLICATE = "is already published from an earlier input; left out"
+
+
+def publish_dataset(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    iris: Iris,
+    settings: Settings | None = None,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda xs: xs,
+    convert: Callable[[Path, Iris], Sequence[Converted]] | None = None,
+) -> PublishResult:
+    """The main job, all or nothing: convert what changed, reuse what did not, write the
+    dumps, catalogue, provenance and manifest into a staging folder, check the catalogue,
+    and swap it in as `out_dir`.  Raises PublishError (previous output untouched) when the
+    dataset cannot be built; documents that fail are left out and named in the outcomes.
+    `convert` (default `ldexport.convert.convert_file`) turns one input into its documents."""
+    from ldexport.convert import convert_file
+    from ldexport.errors import LdexportError
+    from ldexport.manifest import MANIFEST_NAME, PublishError
+    from ldexport.publish import Outcome, write_context, write_document
+
+    settings = (settings or Settings()).replace(base_iri=iris.base)
+    out_abs = out_dir.absolute()
+    for path in inputs:
+        if path.absolute().is_relative_to(out_abs):
+            raise PublishError(f"{path}: an input must not be inside the output folder {out_dir}")
+    converted_at = now_iso()
+    with Staging(out_dir) as stage:
+        previous = read_manifest(stage.previous) if stage.previous else None
+        reusable = previous if previous and previous.fingerprint == fingerprint(iris.base) else None
+        writer = DatasetWriter(stage.path, iris, settings, reusable, stage.previous, stage.reuse)
+        by_source = reusable.by_source() if reusable else {}
+        result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
+        for path in progress(inputs):
+            try:
+                digest = sha256_file(path)
+            except OSError as exc:
+                result.outcomes.append(
+                    Outcome(str(path), problems=[f"{path}: cannot read: {exc.strerror}"])
+                )
+                continue
+            if digest in by_source:
+                for entry in by_source[digest]:
+                    if entry.name in writer.manifest.documents:
+                        result.warnings.append(f"{path}: {entry.symbol} {_DUPLICATE}")
+                        continue
+                    for rel in entry.files:
+                        stage.reuse(rel)
+                    kept = DocumentEntry(**{**entry.__dict__, "source_path": str(path)})
+                    writer.keep(kept)
+                    result.unchanged.append(kept)
+                continue
+            outcome = Outcome(str(path))
+            result.outcomes.append(outcome)
+            try:
+                items = (convert or convert_file)(path, iris)
+            except LdexportError as exc:
+                outcome.problems.append(str(exc))
+                continue
+            for item in items:
+                outcome.warnings.extend(item.resolution.warnings)
+                if not item.report.conforms:
+                    outcome.problems.extend(item.report.lines())
+                    continue
+                if file_name(item.resolution.symbol) in writer.manifest.documents:
+                    outcome.warnings.append(f"{path}: {item.resolution.symbol} {_DUPLICATE}")
+                    continue
+                files = write_document(item, stage.path)
+                outcome.written.extend(files)
+                outcome.converted.append(item)
+                writer.add(item.resolution, item.graph, str(path), converted_at, files)
+        write_context(stage.path)
+        writer.close()
+        manifest = writer.manifest
+        for entry in manifest.documents.values():
+            for rel in entry.files:
+                old = reusable.files.get(rel) if reusable else None
+                manifest.files[rel] = (
+                    old
+                    if old is not None and entry in result.unchanged
+                    else FileInfo.of(stage.path / rel)
+                )
+        if previous:
+            result.removed = sorted(
+                e.symbol for n, e in previous.documents.items() if n not in manifest.documents
+            )
+        manifest.problems = [line for o in result.outcomes for line in o.problems]
+        (stage.path / REPORT).write_bytes(report_text(result).encode())
+        for rel in (CONTEXT, REPORT):
+            manifest.files[rel] = FileInfo.of(stage.path / rel)
+        problems = validate_catalog(Graph().parse(stage.path / f"{CATALOG}.ttl"))
+        if problems:
+            raise PublishError(
+                "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n"
+                + "\n".join(problems)
+            )
+        owned = set(_GENERATED) | {
+            rel.split("/", 1)[0] for rel in (previous.files if previous else {})
+        }
+        if previous is None and stage.previous is not None:
+            owned |= {
+                p.name for p in stage.previous.iterdir() if p.name.endswith(_GENERATED_SUFFIXES)
+            }
+        result.kept_files = stage.keep_foreign(owned)
+        (stage.path / MANIFEST_NAME).write_bytes(manifest.to_json())
+        stage.commit()
+    return result
+
+
+def report_text(result: PublishResult) -> str:
+    """validation-report.txt: one line per document (conforms, unchanged, or what is wrong)."""
+    lines: list[str] = []
+    for o in result.outcomes:
+        lines.extend(f"{item.resolution.symbol}: conforms ({o.path})" for item in o.converted)
+        lines.extend(o.problems)
+        lines.extend(f"warning: {w}" for w in o.warnings)
+    lines.extend(
+        f"{e.symbol}: conforms ({e.source_path}; unchanged, converted {e.converted_at})"
+        for e in result.unchanged
+    )
+    lines.extend(f"{s}: removed (its source is no longer among the inputs)" for s in result.removed)
+    lines.extend(f"warning: {w}" for w in result.warnings)
+    return "\n".join(lines) + "\n"
