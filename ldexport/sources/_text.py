@@ -84,6 +84,11 @@ SOFT_HYPHEN = "\u00ad"
 HYPHENS = "-‐"  # hyphen-minus and U+2010; U+2011 (non-breaking) never breaks a line
 
 
+def one_line(text: object) -> str:
+    """An error's text on one line (a SourceError message is one line)."""
+    return " ".join(str(text).split())
+
+
 def iso_date(text: str) -> str | None:
     """The first "18 October 2018" in `text` as "2018-10-18"."""
     m = DATE.search(text)

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from ldexport.errors import SourceError
+from ldexport.sources._text import one_line
 
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 
@@ -25,7 +26,9 @@ def split(path: str, text: str) -> tuple[dict[str, Any], str, int]:
     try:
         data = yaml.safe_load(m["yaml"])
     except yaml.YAMLError as exc:
-        raise SourceError(path, f"has front matter that is not valid YAML ({exc})") from exc
+        raise SourceError(
+            path, f"has front matter that is not valid YAML ({one_line(exc)})"
+        ) from exc
     if not isinstance(data, dict):
         raise SourceError(path, "has front matter that is not a YAML mapping")
     return data, text[m.end() :], m.end()

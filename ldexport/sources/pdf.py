@@ -45,6 +45,7 @@ from ldexport.sources._text import (
     iso_date,
     job_number,
     join_lines,
+    one_line,
     starts_paragraph,
 )
 from ldexport.sources.base import SourceDocument, sha256_hex
@@ -107,7 +108,7 @@ def _open(path: str, data: bytes) -> list[PageInfo]:
         causes = _causes(exc)
         if any(isinstance(c, (PDFPasswordIncorrect, PDFEncryptionError)) for c in causes):
             raise SourceError(path, "is an encrypted PDF that needs a password") from exc
-        reason = next((str(c) for c in causes if str(c)), exc.__class__.__name__)
+        reason = one_line(next((str(c) for c in causes if str(c)), exc.__class__.__name__))
         raise SourceError(path, f"is not a readable PDF (damaged or truncated: {reason})") from exc
 
 

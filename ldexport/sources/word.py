@@ -28,7 +28,7 @@ import zipfile
 from typing import Any
 
 from ldexport.errors import SourceError
-from ldexport.sources._text import clean_spaces
+from ldexport.sources._text import clean_spaces, one_line
 from ldexport.sources.base import SourceDocument, file_symbol, sha256_hex
 
 FORMAT = "word-docx"
@@ -57,13 +57,15 @@ def read(path: str, data: bytes) -> SourceDocument:
                 package.read("word/footnotes.xml") if "word/footnotes.xml" in names else None
             )
     except zipfile.BadZipFile as exc:
-        raise SourceError(path, f"is not a Word document (damaged ZIP package: {exc})") from exc
+        raise SourceError(
+            path, f"is not a Word document (damaged ZIP package: {one_line(exc)})"
+        ) from exc
     try:
         import docx
 
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several kinds for broken packages
-        raise SourceError(path, f"is a damaged Word document ({exc})") from exc
+        raise SourceError(path, f"is a damaged Word document ({one_line(exc)})") from exc
     numbers: dict[str, str] = {}
     lines = _body_lines(document.element.body, numbers)
     notes = _footnotes(path, footnotes_xml, numbers) if footnotes_xml else []
@@ -144,7 +146,7 @@ def _footnotes(path: str, xml: bytes, numbers: dict[str, str]) -> list[str]:
     try:
         root = etree.fromstring(xml)
     except etree.XMLSyntaxError as exc:
-        raise SourceError(path, f"has a damaged footnotes part ({exc})") from exc
+        raise SourceError(path, f"has a damaged footnotes part ({one_line(exc)})") from exc
     notes: list[tuple[int, str]] = []
     unnumbered = len(numbers)
     for fn in root.iter(W + "footnote"):
