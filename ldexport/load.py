@@ -1,0 +1,512 @@
+"""Load a published dataset into a triple store, one named graph per resolution.
+
+Two ways in, both of which *replace* each graph, so loading twice gives the same store:
+
+* the SPARQL 1.1 Graph Store HTTP Protocol (`--endpoint`): one `PUT <endpoint>?graph=<g>`
+  per graph with the document's Turtle as published (Oxigraph `/store`, Fuseki `/ds/data`,
+  Virtuoso `/sparql-graph-crud-auth`, GraphDB `/repositories/<id>/rdf-graphs/service`);
+* SPARQL 1.1 Update (`--update-endpoint`), for stores that speak nothing else: batches of
+  `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { ... } }`, several graphs per request.
+
+One `requests.Session` (connections reused), timeouts on every request, retries with
+exponential backoff on 5xx answers and dropped or refused connections (urllib3 `Retry`), a
+clear error naming the graph and quoting the server on 4xx.  Credentials come from
+`LDEXPORT_STORE_USER` / `LDEXPORT_STORE_PASSWORD` or `~/.netrc`, never from the command line;
+the scheme (Basic or Digest, as Virtuoso wants) is taken from the server's challenge, and a
+small request authenticates first so that no large body is sent twice.  No credential is
+ever printed.
+
+After loading, one SPARQL query counts the triples of every graph under `B graph/` and
+compares them with what was sent.  Pruning: graphs under `B graph/` that the store holds and
+the dataset no longer has are dropped — with `--prune` always, with `--no-prune` never, and by
+default only when every named graph in the store is under `B graph/` (a store that ldexport
+alone writes); otherwise they are listed and left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pyoxigraph as ox
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
+from urllib3.util.retry import Retry
+
+from ldexport.dataset import CATALOG, PROVENANCE
+from ldexport.errors import LdexportError
+from ldexport.manifest import Manifest, read_manifest
+
+USER_ENV = "LDEXPORT_STORE_USER"
+PASSWORD_ENV = "LDEXPORT_STORE_PASSWORD"
+AUTH_ENV = "LDEXPORT_STORE_AUTH"  # basic | digest (default: what the server asks for)
+
+TURTLE = "text/turtle"
+SPARQL_UPDATE = "application/sparql-update"
+SPARQL_JSON = "application/sparql-results+json"
+
+
+class StoreError(LdexportError):
+    """The store refused or could not be reached; the message names the graph and the cause."""
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a store listens: Graph Store Protocol, SPARQL query and SPARQL Update."""
+
+    query: str
+    store: str | None = None
+    update: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.store and not self.update:
+            raise StoreError("give a Graph Store endpoint (--endpoint) or an update endpoint")
+        for url in (self.query, self.store, self.update):
+            if url is None:
+                continue
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise StoreError(f"not an http(s) URL: {redact(url)}")
+            if parts.username or parts.password:
+                raise StoreError(
+                    f"credentials do not belong in the URL ({redact(url)}): set {USER_ENV} and "
+                    f"{PASSWORD_ENV}, or add the host to ~/.netrc"
+                )
+
+    @classmethod
+    def guess(
+        cls, store: str | None, query: str | None = None, update: str | None = None
+    ) -> Endpoints:
+        """Fill in the query endpoint from the usual layouts when it is not given."""
+        if query is None:
+            query = guess_query_endpoint(store or update or "")
+            if query is None:
+                raise StoreError(
+                    f"cannot tell the SPARQL query endpoint of {redact(store or update or '')}: "
+                    "give --query-endpoint"
+                )
+        return cls(query=query, store=store, update=update)
+
+
+def guess_query_endpoint(url: str) -> str | None:
+    """Oxigraph `/store` -> `/query`; Fuseki `/ds/data` -> `/ds/sparql`; Virtuoso
+    `/sparql-graph-crud[-auth]` -> `/sparql`; GraphDB `.../rdf-graphs/service` -> the
+    repository; an update endpoint `/update` -> `/query`, `/statements` -> the repository."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for suffix, replacement in (
+        ("/store", "/query"),
+        ("/update", "/query"),
+        ("/data", "/sparql"),
+        ("/sparql-graph-crud-auth", "/sparql"),
+        ("/sparql-graph-crud", "/sparql"),
+        ("/rdf-graphs/service", ""),
+        ("/statements", ""),
+    ):
+        if path.endswith(suffix):
+            return urlunsplit(parts._replace(path=path[: -len(suffix)] + replacement, query=""))
+    return None
+
+
+def redact(url: str) -> str:
+    """A URL as it may be printed: without user information."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def credentials(url: str) -> tuple[str, str] | None:
+    """User and password for `url`: the environment first, then ~/.netrc."""
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    if user and password is not None:
+        return user, password
+    found = requests.utils.get_netrc_auth(url)
+    return (found[0], found[1]) if found else None
+
+
+# --- what is loaded ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GraphFile:
+    """One named graph of the dataset and the Turtle file that holds it."""
+
+    iri: str
+    path: Path
+    triples: int
+    sha256: str | None = None  # as the manifest records it
+
+
+def dataset_graphs(out_dir: Path) -> tuple[Manifest, list[GraphFile]]:
+    """The graphs of a published output folder: one per document, in name order, then the
+    provenance and catalogue graphs (`B graph/provenance`, `B graph/catalog`)."""
+    manifest = read_manifest(out_dir)
+    if manifest is None:
+        raise StoreError(f"{out_dir}: no manifest.json; run `ldexport publish` first")
+    graphs = []
+    for name in sorted(manifest.documents):
+        entry = manifest.documents[name]
+        rel = f"{name}.ttl"
+        info = manifest.files.get(rel)
+        graphs.append(
+            GraphFile(entry.graph, out_dir / rel, entry.triples, info.sha256 if info else None)
+        )
+    base = manifest.fingerprint["base_iri"]
+    for rel, graph in ((PROVENANCE, "provenance"), (f"{CATALOG}.ttl", "catalog")):
+        path = out_dir / rel
+        if path.is_file():
+            count = len(set(map(str, ox.parse(path=path, format=ox.RdfFormat.TURTLE))))
+            info = manifest.files.get(rel)
+            graphs.append(
+                GraphFile(f"{base}graph/{graph}", path, count, info.sha256 if info else None)
+            )
+    return manifest, graphs
+
+
+def read_checked(graph: GraphFile) -> bytes:
+    """A graph's Turtle, checked against the manifest (a file edited after publishing is an
+    error, not something to load)."""
+    data = graph.path.read_bytes()
+    if graph.sha256 is not None and sha256(data).hexdigest() != graph.sha256:
+        raise StoreError(
+            f"{graph.path} changed since it was published (sha256 differs from manifest.json)"
+        )
+    return data
+
+
+# --- talking to the store ------------------------------------------------------------------------
+
+
+@dataclass
+class LoadReport:
+    """What a load did, and whether the store holds what was sent."""
+
+    loaded: list[str] = field(default_factory=list)
+    expected: dict[str, int] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    pruned: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # candidates for pruning left alone
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def mismatches(self) -> list[str]:
+        return [
+            f"{g}: sent {n} triples, the store holds {self.counts.get(g, 0)}"
+            for g, n in sorted(self.expected.items())
+            if self.counts.get(g, 0) != n
+        ]
+
+    @property
+    def ok(self) -> bool:
+        return not self.mismatches
+
+    def lines(self) -> list[str]:
+        total = sum(self.expected.values())
+        out = [
+            f"loaded {len(self.loaded)} graph(s), {total} triples, in {self.seconds:.1f} s "
+            f"({self.requests} request(s))"
+        ]
+        if self.ok:
+            n = len(self.expected)
+            out.append(f"verified: the store holds the {total} triples of the {n} graph(s)")
+        out.extend(f"error: {m}" for m in self.mismatches)
+        out.extend(f"pruned {g} (its document left the dataset)" for g in self.pruned)
+        if self.stale:
+            out.append(
+                f"warning: {len(self.stale)} graph(s) under graph/ are not in the dataset and were "
+                "left in the store (the store holds graphs ldexport did not write; use --prune)"
+            )
+            out.extend(f"warning:   {g}" for g in self.stale[:20])
+        return out
+
+
+class Store:
+    """A session with one triple store."""
+
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        *,
+        timeout: float = 60.0,
+        retries: int = 5,
+        backoff: float = 0.5,
+        session: requests.Session | None = None,
+    ) -> None:
+        self.endpoints = endpoints
+        self.timeout = (min(10.0, timeout), timeout)
+        self.retries = retries
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = "ldexport-load"
+        retry = Retry(
+            total=retries,
+            connect=retries,
+            read=retries,
+            status=retries,
+            other=retries,
+            backoff_factor=backoff,
+            backoff_max=30,
+            status_forcelist=(500, 502, 503, 504),
+            allowed_methods=None,  # PUT, DELETE and these POSTs are all idempotent here
+            raise_on_status=False,
+            respect_retry_after_header=True,
+        )
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+        self.requests = 0
+        self._authenticated = False
+
+    # -- authentication
+    def authenticate(self) -> None:
+        """A small request to the write endpoint first: learn whether and how the store
+        wants credentials (Basic or Digest) before any large body is sent."""
+        url = self.endpoints.store or self.endpoints.update
+        assert url is not None
+        response = self._request("HEAD", url, what="the write endpoint", check=False)
+        if response.status_code == 401:
+            self._install_auth(response, url, what="the write endpoint")
+            response = self._request("HEAD", url, what="the write endpoint", check=False)
+            if response.status_code == 401:
+                raise StoreError(
+                    f"{redact(url)} refused the credentials from {_cred_source(url)} (401)"
+                )
+        self._authenticated = True
+
+    def _install_auth(self, response: requests.Response, url: str, what: str) -> None:
+        creds = credentials(url)
+        if creds is None:
+            raise StoreError(
+                f"{redact(url)} needs credentials to write {what} (401 {_message(response)}); "
+                f"set {USER_ENV} and {PASSWORD_ENV}, or add the host to ~/.netrc"
+            )
+        scheme = os.environ.get(AUTH_ENV, "").lower() or (
+            "digest"
+            if "digest" in response.headers.get("WWW-Authenticate", "").lower()
+            else "basic"
+        )
+        auth: AuthBase = HTTPDigestAuth(*creds) if scheme == "digest" else HTTPBasicAuth(*creds)
+        self.session.auth = auth
+
+    # -- requests
+    def _request(
+        self, method: str, url: str, *, what: str, check: bool = True, **kw: Any
+    ) -> requests.Response:
+        self.requests += 1
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, **kw)
+        except requests.exceptions.RetryError as exc:
+            raise StoreError(
+                f"the store at {redact(url)} kept failing while writing {what} "
+                f"({self.retries} retries): {_reason(exc)}"
+            ) from exc
+        except requests.exceptions.ConnectionError as exc:
+            raise StoreError(
+                f"cannot reach the store at {redact(url)} while writing {what} after "
+                f"{self.retries} retries: {_reason(exc)}. Run the same load again when it is "
+                "back: graphs are replaced, so repeating a load is safe"
+            ) from exc
+        except requests.exceptions.Timeout as exc:
+            raise StoreError(
+                f"the store at {redact(url)} did not answer within {self.timeout[1]:.0f} s "
+                f"while writing {what}"
+            ) from exc
+        if response.status_code == 401 and check and self.session.auth is None:
+            self._install_auth(response, url, what)
+            return self._request(method, url, what=what, check=check, **kw)
+        if check and response.status_code >= 400:
+            hint = ""
+            if response.status_code in (401, 403):
+                hint = f" (credentials from {_cred_source(url)})"
+            raise StoreError(
+                f"the store refused {what}: HTTP {response.status_code} {response.reason}"
+                f"{hint}: {_message(response)}"
+            )
+        return response
+
+    def put_graph(self, graph: str, data: bytes, content_type: str = TURTLE) -> None:
+        """Graph Store Protocol PUT: the graph becomes exactly `data`."""
+        assert self.endpoints.store is not None
+        self._request(
+            "PUT",
+            self.endpoints.store,
+            what=f"graph <{graph}>",
+            params={"graph": graph},
+            data=data,
+            headers={"Content-Type": f"{content_type}; charset=utf-8"},
+        )
+
+    def delete_graph(self, graph: str) -> None:
+        if self.endpoints.store is not None:
+            response = self._request(
+                "DELETE",
+                self.endpoints.store,
+                what=f"graph <{graph}>",
+                params={"graph": graph},
+                check=False,
+            )
+            if response.status_code >= 400 and response.status_code != 404:
+                raise StoreError(
+                    f"the store refused to drop graph <{graph}>: HTTP {response.status_code}: "
+                    f"{_message(response)}"
+                )
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph}>", what=f"graph <{graph}>")
+
+    def update(self, sparql: str | bytes, what: str) -> None:
+        assert self.endpoints.update is not None
+        body = sparql.encode() if isinstance(sparql, str) else sparql
+        self._request(
+            "POST",
+            self.endpoints.update,
+            what=what,
+            data=body,
+            headers={"Content-Type": f"{SPARQL_UPDATE}; charset=utf-8"},
+        )
+
+    def select(self, sparql: str) -> list[dict[str, str]]:
+        """Rows of a SELECT query, each variable's value as a string."""
+        response = self._request(
+            "POST",
+            self.endpoints.query,
+            what="a SPARQL query",
+            data={"query": sparql},
+            headers={"Accept": SPARQL_JSON},
+        )
+        try:
+            data = response.json()
+        except ValueError as exc:
+            raise StoreError(
+                f"{redact(self.endpoints.query)} did not answer with SPARQL JSON"
+            ) from exc
+        return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+    def graph_counts(self, prefix: str) -> dict[str, int]:
+        """Triples per named graph whose IRI starts with `prefix`."""
+        rows = self.select(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(STRSTARTS(STR(?g), {_string(prefix)})) }} GROUP BY ?g"
+        )
+        return {row["g"]: int(row["n"]) for row in rows}
+
+    def holds_other_graphs(self, prefix: str) -> bool:
+        """Whether any named graph of the store lies outside `prefix`."""
+        rows = self.select(
+            "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f"FILTER(!STRSTARTS(STR(?g), {_string(prefix)})) }} LIMIT 1"
+        )
+        return bool(rows)
+
+
+def _string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _message(response: requests.Response) -> str:
+    text = " ".join(response.text.split()) if response.text else response.reason
+    return text[:500]
+
+
+def _reason(exc: BaseException) -> str:
+    inner: BaseException | None = exc
+    while (
+        inner is not None
+        and inner.__context__ is not None
+        and not isinstance(inner, ConnectionRefusedError | ConnectionResetError)
+    ):
+        inner = inner.__context__
+    return str(inner or exc).split(" (Caused by")[0][:300]
+
+
+def _cred_source(url: str) -> str:
+    if os.environ.get(USER_ENV):
+        return f"{USER_ENV}/{PASSWORD_ENV}"
+    return "~/.netrc" if requests.utils.get_netrc_auth(url) else "nowhere (none set)"
+
+
+# --- loading ------------------------------------------------------------------------------------
+
+
+def update_batches(
+    graphs: Iterable[GraphFile], max_bytes: int
+) -> Iterator[tuple[list[str], bytes]]:
+    """SPARQL Update requests of at most about `max_bytes`, each replacing whole graphs:
+    `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { N-Triples } }`."""
+    batch: list[str] = []
+    parts: list[bytes] = []
+    size = 0
+    for graph in graphs:
+        triples = ox.parse(read_checked(graph), format=ox.RdfFormat.TURTLE)
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        part = (
+            f"DROP SILENT GRAPH <{graph.iri}> ;\nINSERT DATA {{ GRAPH <{graph.iri}> {{\n".encode()
+            + nt
+            + b"} }"
+        )
+        if batch and size + len(part) > max_bytes:
+            yield batch, b" ;\n".join(parts)
+            batch, parts, size = [], [], 0
+        batch.append(graph.iri)
+        parts.append(part)
+        size += len(part)
+    if batch:
+        yield batch, b" ;\n".join(parts)
+
+
+def load(
+    out_dir: Path,
+    endpoints: Endpoints,
+    *,
+    prune: bool | None = None,
+    batch_bytes: int = 4 << 20,
+    store: Store | None = None,
+    progress: Callable[[Sequence[GraphFile]], Iterable[GraphFile]] = lambda xs: xs,
+    on_graph: Callable[[int, str], None] | None = None,
+) -> LoadReport:
+    """Push every graph of the published dataset in `out_dir` to the store, verify the counts,
+    and prune graphs whose documents left the dataset (see the module docstring)."""
+    started = time.monotonic()
+    manifest, graphs = dataset_graphs(out_dir)
+    prefix = f"{manifest.fingerprint['base_iri']}graph/"
+    store = store or Store(endpoints)
+    report = LoadReport(expected={g.iri: g.triples for g in graphs})
+    store.authenticate()
+    if endpoints.store is not None:
+        for i, graph in enumerate(progress(graphs)):
+            store.put_graph(graph.iri, read_checked(graph))
+            report.loaded.append(graph.iri)
+            if on_graph:
+                on_graph(i, graph.iri)
+    else:
+        done = 0
+        for batch, body in update_batches(progress(graphs), batch_bytes):
+            store.update(body, what=f"{len(batch)} graph(s) from <{batch[0]}>")
+            report.loaded.extend(batch)
+            for iri in batch:
+                if on_graph:
+                    on_graph(done, iri)
+                done += 1
+    counts = store.graph_counts(prefix)
+    stale = sorted(g for g in counts if g not in report.expected)
+    if stale:
+        if prune is None:
+            prune = not store.holds_other_graphs(prefix)
+        if prune:
+            for graph_iri in stale:
+                store.delete_graph(graph_iri)
+                report.pruned.append(graph_iri)
+                counts.pop(graph_iri)
+        else:
+            report.stale = stale
+    report.counts = {g: n for g, n in counts.items() if g in report.expected}
+    report.requests = store.requests
+    report.seconds = time.monotonic() - started
+    return report
