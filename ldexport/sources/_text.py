@@ -184,12 +184,6 @@ def split_meeting_date(line: str) -> list[str]:
     return [line]
 
 
-MASTHEAD_SPLIT = re.compile(
-    r"\s+(?=Distr\.:|Agenda items? \d|Item \d|Original:|Eightieth|"
-    r"(?<=session )Agenda)"
-)
-
-
 def split_masthead(line: str) -> list[str]:
     """Split masthead facts that an extraction glued onto one line into one fact a line.
 
@@ -215,7 +209,7 @@ def split_masthead(line: str) -> list[str]:
         out.append(m["session"])
         s = m["rest"]
     m = re.match(r"^(?P<item>Agenda items? [\d, and()a-z]+?)(?:\s+(?P<title>[A-Z].*))?$", s)
-    if m and out is not None and (out or s.startswith("Agenda item")):
+    if m:
         out.append(m["item"].strip())
         if m["title"]:
             out.append(m["title"])
