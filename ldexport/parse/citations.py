@@ -105,6 +105,7 @@ _REQUIRED = [
     "keyword",
     "item_ga",
     "item_ga_old",
+    "letter_sibling",
     "item_sc",
     "item_sc_bare",
     "item_ecosoc",
@@ -140,6 +141,7 @@ ITEM_SC = _rx("item_sc")
 ITEM_SC_BARE = _rx("item_sc_bare")
 ITEM_ECOSOC = _rx("item_ecosoc")
 ITEM_GA_SLIP = _rx("item_ga_symbol_slip")
+LETTER_SIBLING = _rx("letter_sibling")
 SEPARATOR = _rx("separator")
 LOOSE_SEPARATOR = _rx("loose_separator")
 DATE_TAIL = _rx("date_tail")
@@ -158,8 +160,6 @@ DRAFT_CONTEXT = _rx("draft_context")
 
 # Pins that are not pins of a UN document: "Ibid., vol. 1577, No. 27531" (a treaty).
 _TREATY_IBID = re.compile(r"\s*,\s*(?:vols?\.|No\.|pp?\.)")
-# What a bare SC number may be followed by when it is not the first of a list.
-_BARE_END = re.compile(r"\s*(?:[;.)]|$)")
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 _WS = re.compile(r"\s+")
 _FAMILY_PART = re.compile(r"^(?:Add|Corr|Rev|Amend)\.\d+$")
@@ -259,26 +259,40 @@ class _Item:
     symbol: str | None  # None: a bare Council number still waiting for its year
     number: int = 0
     typed: bool = True
+    letter: str = ""  # "E" of 36/120 E: "36/120 A to F", "59/1 A and B" share the number
 
 
 def _read_item(
-    text: str, pos: int, organ: str | None, decision: bool, sc_ok: bool, *, typed_only: bool
+    text: str,
+    pos: int,
+    organ: str | None,
+    decision: bool,
+    sc_ok: bool,
+    *,
+    typed_only: bool,
+    first: bool = False,
 ) -> _Item | None:
-    """The resolution or decision number at `pos`, if it is one in this context."""
+    """The resolution or decision number at `pos`, if it is one in this context.
+
+    `first`: right after the keyword (only there may "resolution A/76/3" name A/RES/76/3);
+    `typed_only`: only numbers that are resolutions by their form ("1612 (2005)", "58/136").
+    """
     if decision:
-        if not (m := ITEM_GA.match(text, pos)) or m["letter"]:
+        if not (m := ITEM_GA.match(text, pos)):
             return None
         session, number = m["session"].translate(_HYPHENS), int(m["number"])
+        letter = m["letter"] or ""
         if organ == "HRC":
             return _Item(m.start(), m.end(), f"A/HRC/DEC/{session}/{number}")
         if organ in (None, "A") and _ga_session_ok(session) and 300 <= number < 700:
-            return _Item(m.start(), m.end(), f"A/DEC/{session}/{number}")
+            symbol = f"A/DEC/{session}/{number}{letter}"
+            return _Item(m.start(), m.end(), symbol, letter=letter)
         return None
     if organ == "E":
         if m := ITEM_ECOSOC.match(text, pos):
             return _Item(m.start(), m.end(), f"E/RES/{m['session']}/{m['number']}")
         return None
-    m = ITEM_GA_SLIP.match(text, pos) if organ in (None, "A") else None
+    m = ITEM_GA_SLIP.match(text, pos) if first and organ in (None, "A") else None
     if m and int(m["session"]) >= _FIRST_SLASH_SESSION:
         return _Item(m.start(), m.end(), f"A/RES/{m['session']}/{m['number']}")
     if m := ITEM_GA.match(text, pos):
@@ -287,7 +301,8 @@ def _read_item(
         if organ == "HRC":
             return _Item(m.start(), m.end(), f"A/HRC/RES/{session}/{m['number']}{letter}")
         if organ in (None, "A") and _ga_session_ok(session):
-            return _Item(m.start(), m.end(), f"A/RES/{session}/{m['number']}{letter}")
+            symbol = f"A/RES/{session}/{m['number']}{letter}"
+            return _Item(m.start(), m.end(), symbol, letter=letter)
         return None
     if organ == "HRC":
         return None
@@ -332,17 +347,18 @@ def _keyword_citations(text: str, body: str) -> list[_Found]:
         sc_ok = organ == "S" or (organ is None and body == "un-sc")
         items: list[tuple[_Item, int | None]] = []  # item, year of its "of <date>"
         pos = m.end()
-        item = _read_item(text, pos, organ, decision, sc_ok, typed_only=False)
+        item = _read_item(text, pos, organ, decision, sc_ok, typed_only=False, first=True)
         while item is not None:
-            pos = item.end
+            group = [item, *_letter_siblings(text, item)]
+            pos = group[-1].end
             year = None
             if d := DATE_TAIL.match(text, pos):
                 year, pos = int(d["date"][-4:]), d.end()
+            if not item.typed and items and year is None:
+                break  # "..., 11 of resolution 2362", "2000,\n1. Calls": a bare number later
+                # in a list counts only with its date ("1585 of 10 March 2005")
             nxt, nxt_pos = _next_item(text, pos, organ, decision, sc_ok)
-            lone = not item.typed and items and year is None and nxt is None
-            if lone and not _BARE_END.match(text, pos):
-                break  # "2213 (2015), 11 of resolution 2362": 11 is a paragraph
-            items.append((item, year))
+            items.extend((g, year) for g in group)
             item = nxt
             if nxt is not None:
                 pos = nxt_pos
@@ -360,6 +376,23 @@ def _keyword_citations(text: str, body: str) -> list[_Found]:
                 continue
             pin = pre_pin or (post_pin if i == len(items) - 1 else None)
             out.append(_Found(first_start if i == 0 else it.start, it.end, symbol, kind, pin))
+    return out
+
+
+def _letter_siblings(text: str, item: _Item) -> list[_Item]:
+    """The other lettered parts printed after one: "59/1 A and B", "36/120 A to F"."""
+    if not item.letter or item.symbol is None:
+        return []
+    base = item.symbol[: -len(item.letter)]
+    out: list[_Item] = []
+    last, pos = item.letter, item.end
+    while m := LETTER_SIBLING.match(text, pos):
+        letter = m["letter"]
+        letters = [letter]
+        if m["range"] and len(last) == len(letter) == 1 and last < letter:
+            letters = [chr(c) for c in range(ord(last) + 1, ord(letter) + 1)]
+        out.extend(_Item(m.start("letter"), m.end("letter"), base + x, letter=x) for x in letters)
+        last, pos = letter, m.end()
     return out
 
 
@@ -446,7 +479,7 @@ def _symbol_kind(symbol: str) -> CitationKind | None:
 
 
 def _context_kind(text: str, start: int) -> CitationKind:
-    window = text[max(0, start - 150) : start]
+    window = text[max(0, start - 300) : start]
     if DRAFT_CONTEXT.search(window):
         return CitationKind.DRAFT
     if REPORT_CONTEXT.search(window):
