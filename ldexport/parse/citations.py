@@ -25,9 +25,18 @@ match (tests/test_citation_patterns.py runs them all).  This module only assembl
 * "Ibid." repeats the previous citation of the footnote, or `previous` (the last citation of
   the previous footnote), with the pin printed after it or else the previous pin.
 
+Kinds: /RES/, /DEC/, /PRST/, /PV., /L. decide from the symbol; otherwise "draft resolution"
+or "report" (or an Official Records supplement) in the words before it, else a document.
+
 Out of scope (not UN document symbols): treaties ("United Nations, Treaty Series, vol. 2187"),
 other organisations' resolutions (World Health Assembly 69.2, IAEA GC(69)/RES/7, CBD decisions),
 Sales-number publications.  The document's own symbol in a masthead is the caller's business.
+
+Known limits, chosen for precision: a number cited without "resolution" ("paragraphs 15 and 16
+of 1970") is not found; a bare Council number after the first of a list counts only with its
+"of <date>"; a Council number past the table (`last_known_number`) with no date gets no
+citation rather than a guessed year; "its resolution" takes the Human Rights Council or ECOSOC
+as its organ only when that organ is named just before it in the same clause.
 """
 
 from __future__ import annotations
@@ -177,12 +186,14 @@ class ScYears:
     last_known: int  # the highest number whose year the table knows
 
     def year_of(self, number: int) -> int | None:
+        """The year of resolution `number`, None past what the table knows."""
         if number < 1 or number > self.last_known:
             return None
         return self.years[bisect.bisect_right(self.firsts, number) - 1]
 
 
 def load_sc_years(path: Path = SC_YEARS_FILE) -> ScYears:
+    """The table of sc_years.json: the CSV-derived years and the ones beyond the CSV."""
     data = json.loads(path.read_text(encoding="utf-8"))
     table = {int(y): int(n) for y, n in data["first_number_by_year"].items()}
     table.update({int(y): int(n) for y, n in data["beyond_source"]["first_number_by_year"].items()})
