@@ -219,8 +219,8 @@ def _fixed_length(res: Resolution) -> Field | None:
     published = issued or adopted
     if entered is None or published is None:
         return None
-    job = res.source.job_number if res.source else None
-    place = PLACE_OF_ISSUE.get(job[0], "xx ") if job else "xx "
+    job = clean(res.source.job_number if res.source else None)
+    place = PLACE_OF_ISSUE.get(job[:1], "xx ")
     language = MARC_LANGUAGE.get(res.language, "und")
     data = (
         f"{entered:%y%m%d}s{published.year:04d}    {place}"  # 00-17
@@ -347,7 +347,7 @@ def to_marc(res: Resolution, iris: Iris) -> Record:
         Field(tag="001", data=clean(canonical(res.symbol))),
         _fixed_length(res),
         _field("024", "7", " ", ("a", iris.work(res.symbol)), ("2", "uri")),
-        _field("029", " ", " ", ("a", "JN"), ("b", job)) if job else None,
+        _field("029", " ", " ", ("a", "JN"), ("b", job)) if clean(job) else None,
         _field("041", " ", " ", ("a", language)),
         _symbol(res),
         _title(res),
