@@ -1,0 +1,265 @@
+"""Check a document's graph against the project's SHACL shapes (shapes/*.ttl) with pySHACL.
+
+A graph that does not conform is reported and not published (DESIGN.md).  Validation runs once
+per document, so it is kept cheap:
+
+- the shapes are read and harvested once per process, and the data graph is validated in
+  place, without inference;
+- each SPARQL constraint's text is parsed once (pySHACL hands rdflib the text for every focus
+  node, and rdflib's parser costs about 8 ms a query);
+- `ldxsh:NoBlankNodes`, a scan of every triple that rdflib's SPARQL engine runs at about 40 us
+  a triple, is evaluated here in Python with the shape's own message; the shape stays in the
+  shapes file for other SHACL engines, and tests/shapes check that both give the same results.
+
+    report = validate(graph, "A/RES/58/136")
+    for line in report.lines():   # "A/RES/58/136: #para_5 eli:number: ..."
+        print(line)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from pyshacl import ShapesGraph, Validator
+from pyshacl.graph_abstraction import DataGraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.exceptions import ParserError
+from rdflib.graph import ConjunctiveGraph
+from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Node
+
+from ldexport.errors import SourceError
+from ldexport.namespaces import ELI, PREFIXES
+from ldexport.resources import data_dir
+
+#: RDF formats `validate_file` reads, by file extension.
+FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One SHACL validation result: where, on which property, what is wrong, which shape."""
+
+    focus: Node
+    path: str | None  # the property path, compacted ("eli:title", "^eli:has_part")
+    message: str
+    shape: Node  # sh:sourceShape, e.g. ldxsh:NumberMatchesOrder
+    value: Node | None = None
+
+    def line(self, label: str) -> str:
+        """`<label>: <focus> <path>: <message>`, IRIs shortened to what a reader needs."""
+        where = short(self.focus) + (f" {self.path}" if self.path else "")
+        return f"{label}: {where}: {_shorten_iris(self.message)}"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of validating one document's graph; `lines()` is what a user reads."""
+
+    label: str
+    conforms: bool
+    problems: tuple[Problem, ...]
+
+    def lines(self) -> tuple[str, ...]:
+        return tuple(problem.line(self.label) for problem in self.problems)
+
+
+def validate(graph: Graph, label: str) -> ValidationReport:
+    """Validate `graph` (one document) against the shapes; `label` names it in every line."""
+    data = _QueryCachingGraph.view_of(graph)
+    validator = Validator(
+        DataGraph.from_rdflib(data),
+        shacl_graph=_shapes_rdf(),
+        options={
+            "inference": "none",
+            "advanced": False,
+            "inplace": True,
+            "use_shapes": _pyshacl_shape_names(),
+        },
+    )
+    validator.shacl_graph = _shapes()  # the harvested shapes, instead of harvesting them again
+    _conforms, report, _text = validator.run()  # type: ignore[no-untyped-call]
+    problems = _problems(report) + blank_node_problems(data)
+    return ValidationReport(label, not problems, tuple(sorted(problems, key=_sort_key)))
+
+
+#: The shape that `blank_node_problems` evaluates instead of pySHACL.
+NO_BLANK_NODES = URIRef("https://w3id.org/ldexport/shapes#NoBlankNodes")
+
+
+def blank_node_problems(graph: Graph) -> list[Problem]:
+    """`ldxsh:NoBlankNodes`, evaluated in Python: each blank node of the graph once, with the
+    least predicate (as a string) it is used with, reported at the document's work."""
+    predicates: dict[BNode, str] = {}
+    for subject, predicate, obj in graph:
+        for node in (subject, obj):
+            if isinstance(node, BNode):
+                least = predicates.get(node)
+                predicates[node] = str(predicate) if least is None else min(least, str(predicate))
+    if not predicates:
+        return []
+    template = _no_blank_nodes_message()
+    return [
+        Problem(
+            focus=document,
+            path=None,
+            message=template.replace("{?value}", str(node)).replace("{?predicate}", predicate),
+            shape=NO_BLANK_NODES,
+            value=node,
+        )
+        for document in set(graph.subjects(ELI.is_realized_by, None))
+        for node, predicate in predicates.items()
+    ]
+
+
+def validate_file(path: str | Path) -> ValidationReport:
+    """Read a Turtle, JSON-LD or N-Triples file (by extension) and validate it."""
+    path = Path(path)
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise SourceError(str(path), f"not an RDF file ldexport reads (extensions {known})")
+    graph = Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except FileNotFoundError as error:
+        raise SourceError(str(path), "no such file") from error
+    except (ParserError, SyntaxError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SourceError(str(path), f"not valid {fmt}: {reason}") from error
+    return validate(graph, str(path))
+
+
+def short(node: Node) -> str:
+    """A node as a reader wants it: "#para_5", "eli:title", "/org/un-ga/session/58", "_:b0"."""
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    if isinstance(node, Literal):
+        return repr(str(node))
+    text = str(node)
+    for prefix, namespace in _SHORT_PREFIXES.items():
+        if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
+            return f"{prefix}:{text[len(str(namespace)) :]}"
+    if "#" in text:
+        return "#" + text.split("#", 1)[1]
+    return re.sub(r"^[a-z][a-z0-9+.\-]*://[^/]*", "", text) or text
+
+
+_SHAPES_NS = "https://w3id.org/ldexport/shapes#"
+_SHORT_PREFIXES = {**PREFIXES, "rdf": RDF._NS, "ldxsh": _SHAPES_NS}
+_IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"{}|\\^`,;]+[^\s<>\"{}|\\^`,;.:]")
+
+
+def _shorten_iris(message: str) -> str:
+    return _IRI_IN_TEXT.sub(lambda m: short(URIRef(m.group(0))), message)
+
+
+@cache
+def _shapes_rdf() -> Graph:
+    """Every shapes file of the installation, read once per process."""
+    graph = Graph()
+    for file in sorted(data_dir("shapes").glob("*.ttl")):
+        graph.parse(file, format="turtle")
+    return graph
+
+
+@cache
+def _shapes() -> ShapesGraph:
+    """The shapes harvested by pySHACL once, reused for every document."""
+    shapes = ShapesGraph(_shapes_rdf())
+    shapes.shapes  # noqa: B018 -- the property harvests the shapes and keeps them
+    return shapes
+
+
+@cache
+def _pyshacl_shape_names() -> tuple[str, ...]:
+    """Every node shape with an IRI, less those evaluated in Python."""
+    graph = _shapes_rdf()
+    names = {str(s) for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+    return tuple(sorted(names - {str(NO_BLANK_NODES)}))
+
+
+@cache
+def _no_blank_nodes_message() -> str:
+    graph = _shapes_rdf()
+    constraint = graph.value(NO_BLANK_NODES, SH.sparql)
+    return str(graph.value(constraint, SH.message))
+
+
+@lru_cache(maxsize=512)
+def _prepared(text: str) -> Query:
+    return prepareQuery(text)
+
+
+class _QueryCachingGraph(Graph):
+    """A view of a graph's store whose SPARQL queries are parsed once per query text."""
+
+    @classmethod
+    def view_of(cls, graph: Graph) -> _QueryCachingGraph:
+        if isinstance(graph, ConjunctiveGraph):  # a dataset: validate the union of its graphs
+            union = cls()
+            for triple in graph.triples((None, None, None)):
+                union.add(triple)
+            return union
+        return cls(store=graph.store, identifier=graph.identifier)
+
+    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Result:
+        if isinstance(query_object, str):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+def _problems(report: Graph) -> list[Problem]:
+    problems = []
+    for result in report.objects(None, SH.result):
+        focus = report.value(result, SH.focusNode)
+        shape = report.value(result, SH.sourceShape)
+        path = report.value(result, SH.resultPath)
+        messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
+        problems.append(
+            Problem(
+                focus=focus if focus is not None else BNode(),
+                path=_path_text(report, path) if path is not None else None,
+                message=" ".join(messages) or "does not conform",
+                shape=shape if shape is not None else BNode(),
+                value=report.value(result, SH.value),
+            )
+        )
+    return problems
+
+
+_PATH_OPERATORS: Mapping[URIRef, tuple[str, str]] = {
+    SH.inversePath: ("^", ""),
+    SH.zeroOrMorePath: ("", "*"),
+    SH.oneOrMorePath: ("", "+"),
+    SH.zeroOrOnePath: ("", "?"),
+}
+
+
+def _path_text(graph: Graph, path: Node) -> str:
+    """A SHACL property path in SPARQL syntax with project prefixes: "^eli:has_part"."""
+    if isinstance(path, URIRef):
+        return short(path)
+    if (path, RDF.first, None) in graph:
+        return "/".join(_path_text(graph, step) for step in Collection(graph, path))
+    for operator, (before, after) in _PATH_OPERATORS.items():
+        inner = graph.value(path, operator)
+        if inner is not None:
+            return f"{before}{_path_text(graph, inner)}{after}"
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "|".join(_path_text(graph, step) for step in Collection(graph, alternatives))
+    return str(path)
+
+
+def _sort_key(problem: Problem) -> tuple[str, str, str, str]:
+    return (str(problem.focus), problem.path or "", str(problem.shape), problem.message)
