@@ -33,6 +33,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import jsonschema
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
@@ -532,9 +533,8 @@ class DatasetWriter:
         subjects_rel = f"{SUBJECTS}/{shard}.txt.gz"
         path = self.out_dir / subjects_rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        with gzip.open(path, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as f:
-            for s in sorted(subjects):
-                f.write(s + "\n")
+        text = "".join(f"{s}\n" for s in sorted(subjects)).encode()
+        path.write_bytes(_gzip_bytes(text))
         self._record(subjects_rel, FileInfo.of(path))
         entry.triples = triples
         entry.distinct_subjects = len(subjects)
@@ -1167,7 +1167,19 @@ def publish_dataset(
                 if file_name(item.resolution.symbol) in writer.manifest.documents:
                     outcome.warnings.append(f"{path}: {item.resolution.symbol} {_DUPLICATE}")
                     continue
-                files = write_document(item, stage.path)
+                try:
+                    files = write_document(item, stage.path)
+                except jsonschema.ValidationError as exc:
+                    outcome.problems.append(
+                        f"{item.resolution.symbol}: the model does not validate against the JSON "
+                        f"Schema at {'/'.join(map(str, exc.absolute_path))}: {exc.message}"
+                    )
+                    for name in (
+                        f"{file_name(item.resolution.symbol)}.{x}"
+                        for x in ("ttl", "jsonld", "json")
+                    ):
+                        (stage.path / name).unlink(missing_ok=True)
+                    continue
                 outcome.written.extend(files)
                 outcome.converted.append(item)
                 writer.add(item.resolution, item.graph, str(path), converted_at, files)
