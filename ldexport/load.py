@@ -271,10 +271,10 @@ class Store:
         wants credentials (Basic or Digest) before any large body is sent."""
         url = self.endpoints.store or self.endpoints.update
         assert url is not None
-        response = self._request("HEAD", url, what="the write endpoint", check=False)
+        response = self._request("HEAD", url, what="to it", check=False)
         if response.status_code == 401:
-            self._install_auth(response, url, what="the write endpoint")
-            response = self._request("HEAD", url, what="the write endpoint", check=False)
+            self._install_auth(response, url, what="to it")
+            response = self._request("HEAD", url, what="to it", check=False)
             if response.status_code == 401:
                 raise StoreError(
                     f"{redact(url)} refused the credentials from {_cred_source(url)} (401)"
@@ -285,7 +285,7 @@ class Store:
         creds = credentials(url)
         if creds is None:
             raise StoreError(
-                f"{redact(url)} needs credentials to write {what} (401 {_message(response)}); "
+                f"{redact(url)} needs credentials to write {what} (HTTP 401 {_message(response)}); "
                 f"set {USER_ENV} and {PASSWORD_ENV}, or add the host to ~/.netrc"
             )
         scheme = os.environ.get(AUTH_ENV, "").lower() or (
