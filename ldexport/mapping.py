@@ -247,7 +247,7 @@ class _Mapper:
             self.add(
                 node, RDFS.label, en(f"{_ordinal(res.meeting)} meeting of the Security Council")
             )
-            record = f"S/PV.{res.meeting}"
+            record: str | None = f"S/PV.{res.meeting}"
         else:
             self.add(node, ELI_DL.had_activity_type, LDX.PlenaryMeeting)
             self.add(node, RDFS.label, en(f"{_ordinal(res.meeting)} plenary meeting"))
@@ -271,7 +271,7 @@ class _Mapper:
             if part.kind is Kind.ANNEX:
                 self.add(node, ELI.is_annex_of, parent)
             self.add(node, ELI.type_subdivision, LDX[part.kind.value])
-            self.add(node, LDX.order, Literal(part.order, datatype=XSD.positiveInteger))
+            self.add(node, LDX.order, Literal(part.order, datatype=XSD.integer))
             if part.number:
                 self.add(node, ELI.number, Literal(part.number))
             if part.text:
@@ -296,7 +296,7 @@ class _Mapper:
         self.add(self.work, ELI.has_part, node)
         self.add(node, ELI.type_subdivision, LDX.Footnote)
         self.add(node, ELI.number, Literal(note.number))
-        self.add(node, LDX.order, Literal(order, datatype=XSD.positiveInteger))
+        self.add(node, LDX.order, Literal(order, datatype=XSD.integer))
         self.add(node, LDX.text, en(note.text))
         self.citations(node, note.citations)
 

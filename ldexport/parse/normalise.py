@@ -32,9 +32,36 @@ from ldexport.symbols import canonical
 
 @dataclass(frozen=True)
 class Block:
+    """One paragraph of the source: its clean text, and where it stands in the source."""
+
     text: str
     span: Span
     line: int
+    raw: str  # the source text the block was cleaned from: source[span.start:span.end]
+
+    def source_offset(self, i: int) -> int:
+        """The offset in the source of character `i` of the block's clean text (or of its
+        end, for `i == len(text)`).
+
+        Cleaning only deletes characters and folds white space, so the clean text is a
+        subsequence of the raw text with white space runs shrunk; walking both together
+        finds each clean character in the raw text.
+        """
+        if i >= len(self.text):
+            return self.source_offset(len(self.text) - 1) + 1 if self.text else self.span.start
+        raw, j, pos = self.raw, 0, 0
+        for c in self.text[: i + 1]:
+            if c == " ":  # a folded run of white space, or a removed marker
+                while j < len(raw) and not raw[j].isspace():
+                    j += 1
+                pos = j
+                while j < len(raw) and raw[j].isspace():
+                    j += 1
+            else:
+                found = raw.find(c, j)
+                pos = found if found >= 0 else j
+                j = pos + 1
+        return self.span.start + pos
 
 
 _MARKERS = re.compile(r"\[DU\d+\]|<<ODS [A-Z0-9 ]+>>.*?<<ODS [A-Z0-9 ]+>>|<<ODS [A-Z0-9 ]+>>")
@@ -74,13 +101,39 @@ def normalise(doc: SourceDocument) -> list[Block]:
     for number, raw in enumerate(doc.text.splitlines(keepends=True), start=1):
         start, pos = pos, pos + len(raw)
         line = raw.rstrip("\r\n")
-        for piece_start, piece in _split_glued(line):
+        for piece_start, piece in _split_numbered(_split_glued(line)):
             text = clean(piece)
             if not text or _DEBRIS.match(text) or canonical(text) in own:
                 continue
             begin = start + piece_start
-            blocks.append(Block(text, Span(begin, begin + len(piece)), number))
+            blocks.append(Block(text, Span(begin, begin + len(piece)), number, piece))
     return blocks
+
+
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,3})\.\s")
+_GLUED_NUMBER = re.compile(r"(?<=[;.])\s+(?P<n>\d{1,3})\.\s+(?=[A-Z])")
+
+
+def _split_numbered(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Split operative paragraphs an extraction ran together ("...; 10. Confirms ...").
+
+    Only where the number continues the sequence of the line's own first paragraph, so that
+    "paragraphs 16 and 17. The" or a date is never taken for a paragraph start.
+    """
+    out: list[tuple[int, str]] = []
+    for start, piece in pieces:
+        first = _LEADING_NUMBER.match(piece)
+        if first is None:
+            out.append((start, piece))
+            continue
+        expected, cut = int(first[1]) + 1, 0
+        for m in _GLUED_NUMBER.finditer(piece):
+            if int(m["n"]) == expected:
+                out.append((start + cut, piece[cut : m.start()]))
+                cut = m.start("n")
+                expected += 1
+        out.append((start + cut, piece[cut:]))
+    return out
 
 
 def _split_glued(line: str) -> list[tuple[int, str]]:
