@@ -73,6 +73,19 @@ MEDIA_TYPES = {
 LANGUAGES = {"eng": "ENG", "fra": "FRA", "spa": "SPA", "rus": "RUS", "ara": "ARA", "zho": "ZHO"}
 
 
+LEGAL_KINDS = (CitationKind.RESOLUTION, CitationKind.DECISION)
+
+
+def cited_kinds(citations: Iterable[Citation]) -> dict[str, CitationKind]:
+    """One kind per cited symbol: where citations of the same document disagree (a report
+    cited once as "the report (A/80/257)" and once by bare symbol), the specific kind wins."""
+    kinds: dict[str, CitationKind] = {}
+    for citation in citations:
+        if kinds.get(citation.symbol, CitationKind.DOCUMENT) is CitationKind.DOCUMENT:
+            kinds[citation.symbol] = citation.kind
+    return kinds
+
+
 def new_graph() -> Graph:
     """An empty graph with the project's prefixes bound, for deterministic serialisation."""
     graph = Graph(bind_namespaces="none")
@@ -115,9 +128,9 @@ class _Mapper:
         self.parts(self.work, self.res.parts)
         for order, note in enumerate(self.res.footnotes, start=1):
             self.footnote(note, order)
-        for citation in self.res.all_citations():
-            self.cited_work(citation)
-            self.add(self.work, ELI.cites, URIRef(self.iris.work(citation.symbol)))
+        for symbol, kind in cited_kinds(self.res.all_citations()).items():
+            self.stub(symbol, CITED_TYPES[kind], legal=kind in LEGAL_KINDS)
+            self.add(self.work, ELI.cites, URIRef(self.iris.work(symbol)))
 
     # --- the work ----------------------------------------------------------------------------
     def work_node(self) -> None:
@@ -204,12 +217,13 @@ class _Mapper:
 
     def adoption_nodes(self) -> None:
         res = self.res
-        if res.doc_type == "draft-resolution" or not res.adoption_date:
+        if res.doc_type == "draft-resolution":
             return
         a = URIRef(self.iris.adoption(res.symbol))
         self.add(a, RDF.type, ELI_DL.Decision)
         self.add(a, ELI_DL.had_activity_type, LDX.Adoption)
-        self.add(a, ELI_DL.activity_date, date(res.adoption_date))
+        if res.adoption_date:  # S/RES/1919 is known only from a meeting record's quotation
+            self.add(a, ELI_DL.activity_date, date(res.adoption_date))
         self.add(a, ELI_DL.decision_outcome, LDX.Adopted)
         self.add(a, ELI_DL.decision_method, VOTES.get(res.vote or ""))
         self.add(a, ELI_DL.created_a_realization_of, self.work)
@@ -303,11 +317,6 @@ class _Mapper:
     def citations(self, node: URIRef, citations: Iterable[Citation]) -> None:
         for citation in citations:
             self.add(node, ELI.cites, URIRef(self.iris.work(citation.symbol)))
-
-    def cited_work(self, citation: Citation) -> URIRef:
-        kind = CITED_TYPES[citation.kind]
-        legal = citation.kind in (CitationKind.RESOLUTION, CitationKind.DECISION)
-        return self.stub(citation.symbol, kind, legal=legal)
 
     def stub(self, symbol: str, kind: URIRef, legal: bool = False) -> URIRef:
         """A document the resolution names: typed, with its symbol, nothing more."""

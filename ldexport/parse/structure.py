@@ -31,7 +31,7 @@ from ldexport.model import (
 from ldexport.parse import citations as cite
 from ldexport.parse.normalise import Block
 from ldexport.sources.base import SourceDocument
-from ldexport.symbols import canonical, describe
+from ldexport.symbols import canonical, describe, roman_to_int
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = rf"(?:\d{{1,2}} (?:{MONTHS}) \d{{4}})"
@@ -413,6 +413,8 @@ class _Parser:
         parent = self.annex.children if self.annex is not None else self.d.parts
         parent.append(section)
         self.section, self.last = section, None
+        if self.annex is None:
+            self.zone = "preamble"  # each section of an omnibus resolution has its preamble
 
     def paragraph(self, block: Block, nxt: Block | None) -> None:
         text = block.text
@@ -742,24 +744,31 @@ def _freeze(
 
 
 def _list_level(num: str, parent: _Node) -> int:
-    """How deep a sub-paragraph goes: (a) under the paragraph, (i) under (a), dashes lower."""
+    """How deep a sub-paragraph goes under `parent`: 0 for (a), (b) or a list of (i), (ii)
+    directly under the paragraph; 1 for (i) under (a); dashes one below the last item."""
     if num == "-":
         depth, target = 0, parent
         while target.children:
             target = target.children[-1]
             depth += 1
         return max(depth, 1)
-    if re.fullmatch(r"[ivxl]+", num) and not _continues_letters(num, parent):
-        return 1
-    return 0
+    last = parent.children[-1].number if parent.children else None
+    if last is None or _follows(num, last):
+        return 0
+    return 1 if _is_roman(num) and not _is_roman(last) else 0
 
 
-def _continues_letters(num: str, parent: _Node) -> bool:
-    """Is "(i)" the letter after "(h)" (or "(v)" after "(u)") rather than a Roman numeral?"""
-    if not parent.children:
-        return num != "i"
-    last = parent.children[-1].number or ""
-    return len(last) == 1 and len(num) == 1 and ord(num) == ord(last) + 1
+def _is_roman(num: str) -> bool:
+    return re.fullmatch(r"[ivxl]+", num) is not None
+
+
+def _follows(num: str, last: str) -> bool:
+    """Is `num` the item after `last`: "b" after "a", "i" after "h", "iii" after "ii"?"""
+    if len(num) == 1 and len(last) == 1 and ord(num) == ord(last) + 1:
+        return True
+    if _is_roman(num) and _is_roman(last):
+        return roman_to_int(num) == roman_to_int(last) + 1
+    return False
 
 
 def _looks_operative(text: str) -> bool:
