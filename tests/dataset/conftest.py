@@ -6,11 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from dataset_support import EPOCH, EXAMPLES
 
 from ldexport.dataset import PublishResult, publish_dataset
 from ldexport.iris import Iris
 from ldexport.settings import Settings
+
+from .dataset_support import EPOCH, EXAMPLES
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from dataset_support import EPOCH, EXAMPLES
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib import namespace as ns
 from rdflib.compare import isomorphic
@@ -17,6 +16,8 @@ from rdflib.compare import isomorphic
 from ldexport.dataset import PublishResult, publish_dataset, validate_catalog
 from ldexport.iris import Iris
 from ldexport.settings import Settings
+
+from .dataset_support import EPOCH, EXAMPLES
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 DCAT, DCTERMS, PROV, RDF, VOID, XSD = (

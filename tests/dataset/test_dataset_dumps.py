@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from dataset_support import EPOCH, EXAMPLES
 from rdflib import Dataset, URIRef
 
 from ldexport.dataset import FORMATS, PublishResult, publish_dataset
 from ldexport.iris import Iris
+
+from .dataset_support import EPOCH, EXAMPLES
 
 QUAD_FORMATS = {
     "nq": ox.RdfFormat.N_QUADS,

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from load_support import EXAMPLES, OxigraphServer
 
 from ldexport.dataset import publish_dataset
 from ldexport.iris import Iris
 from ldexport.settings import Settings
+
+from .load_support import EXAMPLES, OxigraphServer
 
 
 @pytest.fixture

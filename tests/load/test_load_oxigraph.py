@@ -7,13 +7,14 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from load_support import OxigraphServer
 
 from ldexport.dataset import publish_dataset
 from ldexport.iris import Iris
 from ldexport.load import Endpoints, Store, StoreError, dataset_graphs, load
 from ldexport.manifest import read_manifest
 from ldexport.settings import Settings
+
+from .load_support import OxigraphServer
 
 GRAPHS = "http://localhost:8000/graph/"
 

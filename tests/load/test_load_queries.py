@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-from load_support import EXAMPLES, ROOT, OxigraphServer
 
 from ldexport.load import Endpoints, Store, load
+
+from .load_support import EXAMPLES, ROOT, OxigraphServer
 
 W = "http://localhost:8000/doc/A/RES/58/136#"
 
