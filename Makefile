@@ -20,8 +20,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check ldexport tests scripts
-	$(BIN)/ruff format --check ldexport tests scripts
+	$(BIN)/ruff check ldexport tests scripts benchmarks
+	$(BIN)/ruff format --check ldexport tests scripts benchmarks
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -14,11 +14,14 @@ from pathlib import Path
 import click
 
 from ldexport import __version__
+from ldexport.errors import LdexportError
 from ldexport.iris import DEFAULT_BASE_IRI, Iris
-from ldexport.publish import Outcome, publish, run_batch
+from ldexport.publish import Outcome, run_batch
 from ldexport.resources import data_dir
 
 INPUT_SUFFIXES = {".txt", ".pdf", ".docx", ".md", ".json", ".xml"}
+# A folder's own documentation is not a resolution (examples/README.md, SOURCES.md).
+NOT_DOCUMENTS = {"README", "SOURCES", "LICENSE", "NOTICE"}
 
 
 def expand_inputs(paths: Iterable[str]) -> list[Path]:
@@ -31,7 +34,10 @@ def expand_inputs(paths: Iterable[str]) -> list[Path]:
                 sorted(
                     p
                     for p in path.iterdir()
-                    if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES and p.name[0] != "."
+                    if p.is_file()
+                    and p.suffix.lower() in INPUT_SUFFIXES
+                    and p.name[0] != "."
+                    and p.stem.upper() not in NOT_DOCUMENTS
                 )
             )
         else:
@@ -171,24 +177,127 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
     help="Folder of the published dataset.",
 )
 @base_iri_opt
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Settings file (ldexport.toml, or pyproject.toml with [tool.ldexport]); by default "
+    "the one next to the inputs or in the working folder.",
+)
+@click.option(
+    "--licence",
+    help="IRI of the licence of what ldexport adds (the UN's texts stay under the UN's terms "
+    "of use). Not set: the catalogue says 'not stated'.",
+)
+@click.option("--publisher", help="Name of the publisher, for the catalogue.")
+@click.option("--contact-email", help="Contact point of the dataset.")
+@click.option("--landing-page", help="Web page of the dataset.")
+@click.option("--sparql-endpoint", help="Public SPARQL endpoint (void:sparqlEndpoint).")
+@click.option("--download-base", help="Where the output folder is served (default: B data/).")
 @quiet_opt
-def publish_cmd(inputs: tuple[str, ...], out: str, base_iri: str, quiet: bool) -> None:
+def publish_cmd(
+    inputs: tuple[str, ...],
+    out: str,
+    base_iri: str,
+    config: str | None,
+    licence: str | None,
+    publisher: str | None,
+    contact_email: str | None,
+    landing_page: str | None,
+    sparql_endpoint: str | None,
+    download_base: str | None,
+    quiet: bool,
+) -> None:
     """Publish a dataset: every INPUT converted, validated and written to the output folder,
-    with the JSON-LD context, a validation report and a provenance graph.
+    with corpus dumps (N-Quads, TriG, Turtle, JSON-LD; gzip; per session or year), a DCAT-AP
+    and VoID catalogue, provenance, the JSON-LD context and the ontology.
 
-    Without INPUT, publishes the example documents bundled with ldexport.
+    Incremental: unchanged sources are not converted again. All or nothing: the new output is
+    built beside the old one and swapped in at the end.  Without INPUT, publishes the example
+    documents bundled with ldexport.
     """
+    from ldexport.dataset import publish_dataset
+    from ldexport.settings import discover
+
     files = expand_inputs(inputs or [str(data_dir("examples"))])
-    iris = iris_option(base_iri)
-    if base_iri == DEFAULT_BASE_IRI and not quiet:
-        click.echo(
-            f"warning: publishing with the default base IRI {DEFAULT_BASE_IRI}; "
-            "set --base-iri to where the data will be served",
-            err=True,
+    try:
+        settings = discover(files, Path(config) if config else None).replace(
+            licence=licence,
+            publisher=publisher,
+            contact_email=contact_email,
+            landing_page=landing_page,
+            sparql_endpoint=sparql_endpoint,
+            download_base=download_base,
         )
+    except LdexportError as exc:
+        raise click.UsageError(str(exc)) from exc
+    source = click.get_current_context().get_parameter_source("base_iri")
+    if source is click.core.ParameterSource.DEFAULT:
+        base_iri = settings.base_iri
+    iris = iris_option(base_iri)
     with progress(quiet, "publishing", len(files)) as step:
-        outcomes = publish(files, Path(out), iris, progress=step)
-    sys.exit(report(outcomes, quiet))
+        try:
+            result = publish_dataset(files, Path(out), iris, settings, progress=step)  # type: ignore[arg-type]
+        except LdexportError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+    report(result.outcomes, quiet=True)  # the problems and warnings of converted inputs
+    if not quiet:
+        for line in result.warnings:
+            click.echo(f"warning: {line}", err=True)
+        click.echo(result.summary(), err=True)
+    sys.exit(result.exit_status)
+
+
+@main.command("load")
+@click.argument("output", type=click.Path(exists=True, file_okay=False))
+@click.option("--endpoint", help="SPARQL 1.1 Graph Store Protocol endpoint (PUT ?graph=).")
+@click.option("--update-endpoint", help="SPARQL 1.1 Update endpoint, for stores without GSP.")
+@click.option("--query-endpoint", help="SPARQL query endpoint (guessed for the usual stores).")
+@click.option(
+    "--prune/--no-prune",
+    default=None,
+    help="Drop graphs under B graph/ that left the dataset (default: only when the store "
+    "holds no other named graph).",
+)
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds per request.")
+@click.option("--retries", default=5, show_default=True, help="Retries on 5xx and drops.")
+@click.option("--batch-mb", default=4, show_default=True, help="Size of one SPARQL Update request.")
+@quiet_opt
+def load_cmd(
+    output: str,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    query_endpoint: str | None,
+    prune: bool | None,
+    timeout: float,
+    retries: int,
+    batch_mb: int,
+    quiet: bool,
+) -> None:
+    """Load a published OUTPUT folder into a triple store, one named graph per resolution,
+    replacing each graph, then check the counts.  Credentials: LDEXPORT_STORE_USER and
+    LDEXPORT_STORE_PASSWORD, or ~/.netrc; never on the command line."""
+    from ldexport.load import Endpoints, Store, StoreError, load
+
+    try:
+        endpoints = Endpoints.guess(endpoint, query_endpoint, update_endpoint)
+        store = Store(endpoints, timeout=timeout, retries=retries)
+        with progress(quiet, "loading", 2) as step:
+            result = load(
+                Path(output),
+                endpoints,
+                prune=prune,
+                batch_bytes=batch_mb << 20,
+                store=store,
+                progress=step,  # type: ignore[arg-type]
+            )
+    except StoreError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for line in result.lines():
+        if not quiet or line.startswith(("error", "warning")):
+            click.echo(line, err=True)
+    sys.exit(0 if result.ok else 1)
 
 
 if __name__ == "__main__":

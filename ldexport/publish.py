@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 
-from ldexport import __version__
 from ldexport.convert import Converted, convert_file
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.model import Resolution, to_dict
-from ldexport.namespaces import PREFIXES, PROV, RDF, RDFS, XSD
+from ldexport.namespaces import PREFIXES
 from ldexport.resources import schema_path
 from ldexport.symbols import file_name
 
@@ -143,55 +142,11 @@ def run_batch(
     return outcomes
 
 
-def write_report(outcomes: Sequence[Outcome], out_dir: Path) -> Path:
-    """validation-report.txt: one line per document, conforming or with what is wrong."""
-    lines = []
-    for o in outcomes:
-        for item in o.converted:
-            lines.append(f"{item.resolution.symbol}: conforms ({o.path})")
-        lines.extend(o.problems)
-        lines.extend(f"warning: {w}" for w in o.warnings)
-    path = out_dir / REPORT_NAME
-    atomic_write(path, ("\n".join(lines) + "\n").encode())
-    return path
-
-
 def conversion_time() -> datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     seconds = int(epoch) if epoch else int(time.time())
     return datetime.fromtimestamp(seconds, tz=UTC)
-
-
-def write_provenance(outcomes: Sequence[Outcome], out_dir: Path, iris: Iris) -> Path:
-    """provenance.ttl: which source made which graph, when, with which ldexport."""
-    g = Graph(bind_namespaces="none")
-    g.bind("prov", PROV)
-    g.bind("rdfs", RDFS)
-    when = conversion_time()
-    stamp = when.strftime("%Y%m%dT%H%M%SZ")
-    run = URIRef(f"{iris.base}run/{stamp}")
-    agent = URIRef(f"https://pypi.org/project/ldexport/{__version__}/")
-    g.add((agent, RDF.type, PROV.SoftwareAgent))
-    g.add((agent, RDFS.label, Literal(f"ldexport {__version__}")))
-    g.add((run, RDF.type, PROV.Activity))
-    g.add((run, PROV.wasAssociatedWith, agent))
-    g.add((run, PROV.endedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
-    for o in outcomes:
-        for item in o.converted:
-            res = item.resolution
-            entity = URIRef(iris.graph(res.symbol))
-            assert res.source is not None
-            source = URIRef(f"urn:sha256:{res.source.sha256}")
-            g.add((entity, RDF.type, PROV.Entity))
-            g.add((entity, PROV.wasGeneratedBy, run))
-            g.add((entity, PROV.wasDerivedFrom, source))
-            g.add((entity, PROV.generatedAtTime, Literal(when.isoformat(), datatype=XSD.dateTime)))
-            g.add((source, RDF.type, PROV.Entity))
-            g.add((source, RDFS.label, Literal(Path(res.source.path).name)))
-    path = out_dir / "provenance.ttl"
-    atomic_write(path, to_turtle(g))
-    return path
 
 
 def write_context(out_dir: Path) -> Path:
@@ -202,9 +157,9 @@ def write_context(out_dir: Path) -> Path:
 
 
 def publish(inputs: Sequence[Path], out_dir: Path, iris: Iris, **kw: Any) -> list[Outcome]:
-    """The main job: every input converted and written, plus the dataset-level files."""
-    outcomes = run_batch(inputs, out_dir, iris, **kw)
-    write_context(out_dir)
-    write_report(outcomes, out_dir)
-    write_provenance(outcomes, out_dir, iris)
-    return outcomes
+    """The main job: the whole dataset (per-document files, dumps, catalogue, provenance,
+    manifest) built in a staging folder and swapped in; see ldexport.dataset.publish_dataset.
+    Returns the outcomes of the inputs converted in this run."""
+    from ldexport.dataset import publish_dataset  # here: ldexport.dataset imports this module
+
+    return publish_dataset(inputs, out_dir, iris, **kw).outcomes

@@ -1,0 +1,150 @@
+"""`ldexport publish` on the bundled examples: what lands in output/ and what it must hold."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pyoxigraph
+import pytest
+from rdflib import XSD, Graph, Literal, URIRef
+
+from conftest import ROOT, assert_isomorphic
+from ldexport.cli import expand_inputs
+from ldexport.resources import schema_path
+from ldexport.validate import validate_file
+from ldexport.vocab import undefined_terms
+
+EXAMPLES = ROOT / "examples"
+
+
+def publish(out: Path, *extra: str, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ldexport", "publish", "-o", str(out), "--quiet", *extra],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("output")
+    publish(out)
+    return out
+
+
+def documents(output: Path) -> list[str]:
+    """The names of the published resolutions, as the manifest lists them."""
+    manifest = json.loads((output / "manifest.json").read_text())
+    return sorted(manifest["documents"])
+
+
+def test_every_example_is_published(output: Path) -> None:
+    names = documents(output)
+    inputs = expand_inputs([str(EXAMPLES)])
+    assert inputs and len(names) >= len(inputs)
+    for name in names:
+        for ext in ("ttl", "jsonld", "json"):
+            assert (output / f"{name}.{ext}").stat().st_size > 0
+    assert (output / "context.jsonld").is_file()
+    report = (output / "validation-report.txt").read_text()
+    assert report.count(": conforms") == len(names)
+
+
+def test_a_second_rdf_parser_reads_the_same_graph(output: Path) -> None:
+    """pyoxigraph (an independent parser) and rdflib agree on every Turtle and JSON-LD file."""
+    for name in documents(output):
+        for ext, fmt in (("ttl", pyoxigraph.RdfFormat.TURTLE), ("jsonld", None)):
+            path = output / f"{name}.{ext}"
+            ours = Graph().parse(path)
+            if fmt is None:
+                quads = pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.JSON_LD)
+            else:
+                quads = pyoxigraph.parse(path=str(path), format=fmt)
+            theirs = Graph()
+            for quad in quads:
+                theirs.add(
+                    tuple(_to_rdflib(t) for t in (quad.subject, quad.predicate, quad.object))
+                )
+            assert_isomorphic(ours, theirs)
+
+
+def _to_rdflib(term: object) -> URIRef | Literal:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        if term.datatype.value == str(XSD.string):  # RDF 1.1: a simple literal is an xsd:string
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise AssertionError(f"unexpected term (blank node?) {term!r}")
+
+
+def test_turtle_and_jsonld_are_isomorphic(output: Path) -> None:
+    for name in documents(output):
+        assert_isomorphic(
+            Graph().parse(output / f"{name}.ttl"), Graph().parse(output / f"{name}.jsonld")
+        )
+
+
+def test_every_published_graph_conforms(output: Path) -> None:
+    for name in documents(output):
+        for ext in ("ttl", "jsonld"):
+            report = validate_file(output / f"{name}.{ext}")
+            assert report.conforms, report.lines()
+
+
+def test_every_term_used_is_defined(output: Path) -> None:
+    for name in documents(output):
+        assert undefined_terms(Graph().parse(output / f"{name}.ttl")) == set()
+
+
+def test_model_json_validates_against_the_schema(output: Path) -> None:
+    schema = json.loads(schema_path().read_text())
+    for name in documents(output):
+        data = json.loads((output / f"{name}.json").read_text())
+        jsonschema.validate(data, schema)
+
+
+def test_jsonld_carries_its_context_inline(output: Path) -> None:
+    context = json.loads((output / "context.jsonld").read_text())["@context"]
+    for name in documents(output):
+        doc = json.loads((output / f"{name}.jsonld").read_text())
+        assert doc["@context"] == context
+
+
+def test_output_is_byte_identical_between_runs(output: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    publish(again)
+    for name in documents(output):
+        for ext in ("ttl", "jsonld", "json"):
+            first = (output / f"{name}.{ext}").read_bytes()
+            assert first == (again / f"{name}.{ext}").read_bytes(), f"{name}.{ext} differs"
+
+
+def test_provenance_time_comes_from_source_date_epoch(tmp_path: Path) -> None:
+    import os
+
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    publish(tmp_path, env=env)
+    prov = (tmp_path / "provenance.ttl").read_text()
+    assert "2023-11-14T22:13:20Z" in prov
+
+
+@pytest.mark.parametrize("command", ["convert", "validate", "publish"])
+def test_every_command_explains_itself(command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ldexport", command, "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Usage: python -m ldexport" in result.stdout
+    assert len(result.stdout.splitlines()) > 5
