@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SEED
+
 from ldexport.convert import parse_file
 from ldexport.errors import LdexportError, ParseError, SourceError
 from ldexport.publish import atomic_write

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pyoxigraph
 import pytest
+from conftest import ROOT, assert_isomorphic
 from rdflib import XSD, Graph, Literal, URIRef
 
-from conftest import ROOT, assert_isomorphic
 from ldexport.cli import expand_inputs
 from ldexport.resources import schema_path
 from ldexport.validate import validate_file

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import GOLDEN, SEED, assert_isomorphic
 from rdflib import Graph
 
-from conftest import GOLDEN, SEED, assert_isomorphic
 from ldexport.convert import convert_file, parse_file
 from ldexport.iris import Iris
 from ldexport.model import Kind, Resolution, resolution_from_dict, to_dict

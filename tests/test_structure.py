@@ -151,7 +151,7 @@ Resolution adopted by the General Assembly on 13 September 2007
 61/295. United Nations Declaration on the Rights of Indigenous Peoples
 The General Assembly,
 Taking note of the recommendation of the Human Rights Council,
-Adopts the United Nations Declaration on the Rights of Indigenous Peoples as contained in the annex to the present resolution.
+Adopts the Declaration as contained in the annex to the present resolution.
 107th plenary meeting
 13 September 2007
 Annex
