@@ -30,6 +30,20 @@ PREFIXES = {
 }
 
 __all__ = [
-    "CONTEXT_IRI", "DCAT", "DCTERMS", "ELI", "ELI_DL", "EU_LANGUAGE", "LDX", "ONTOLOGY_IRI",
-    "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SKOS", "XSD",
+    "CONTEXT_IRI",
+    "DCAT",
+    "DCTERMS",
+    "ELI",
+    "ELI_DL",
+    "EU_LANGUAGE",
+    "LDX",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SKOS",
+    "XSD",
 ]
