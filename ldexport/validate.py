@@ -56,9 +56,19 @@ class Problem:
     value: Node | None = None
 
     def line(self, label: str) -> str:
-        """`<label>: <focus> <path>: <message>`, IRIs shortened to what a reader needs."""
-        where = short(self.focus) + (f" {self.path}" if self.path else "")
-        return f"{label}: {where}: {_shorten_iris(self.message)}"
+        """`<label>: <focus> <path>: <message>`, IRIs shortened to what a reader needs; the
+        offending value is added when the message does not name it already."""
+        base = _base_of(self.focus)
+        where = short(self.focus, base) + (f" {self.path}" if self.path else "")
+        message = _IRI_IN_TEXT.sub(lambda m: short(URIRef(m.group(0)), base), self.message)
+        if self.value is not None and self.value != self.focus:
+            shown = short(self.value, base)
+            named = shown in message or (
+                isinstance(self.value, BNode) and str(self.value) in message
+            )
+            if not named:
+                message += f" (value: {shown})"
+        return f"{label}: {where}: {message}"
 
 
 @dataclass(frozen=True)
@@ -139,28 +149,32 @@ def validate_file(path: str | Path) -> ValidationReport:
     return validate(graph, str(path))
 
 
-def short(node: Node) -> str:
-    """A node as a reader wants it: "#para_5", "eli:title", "/org/un-ga/session/58", "_:b0"."""
+def short(node: Node, base: str = "") -> str:
+    """A node as a reader wants it: "eli:title", and under `base` (the data's scheme and host)
+    "#para_5" or "/org/un-ga/session/58"; other IRIs whole, blank nodes "_:b0"."""
     if isinstance(node, BNode):
         return f"_:{node}"
     if isinstance(node, Literal):
-        return repr(str(node))
+        return f'"{node}"'
     text = str(node)
     for prefix, namespace in _SHORT_PREFIXES.items():
         if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
             return f"{prefix}:{text[len(str(namespace)) :]}"
-    if "#" in text:
-        return "#" + text.split("#", 1)[1]
-    return re.sub(r"^[a-z][a-z0-9+.\-]*://[^/]*", "", text) or text
+    if base and text.startswith(base):
+        rest = text[len(base) :]
+        return "#" + rest.split("#", 1)[1] if "#" in rest else "/" + rest
+    return text
+
+
+def _base_of(node: Node) -> str:
+    """The scheme and host of an IRI ("http://localhost:8000/"), or "" for other nodes."""
+    m = re.match(r"^[a-z][a-z0-9+.\-]*://[^/#]*/", str(node)) if isinstance(node, URIRef) else None
+    return m.group(0) if m else ""
 
 
 _SHAPES_NS = "https://w3id.org/ldexport/shapes#"
 _SHORT_PREFIXES = {**PREFIXES, "rdf": RDF._NS, "ldxsh": _SHAPES_NS}
 _IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"{}|\\^`,;]+[^\s<>\"{}|\\^`,;.:]")
-
-
-def _shorten_iris(message: str) -> str:
-    return _IRI_IN_TEXT.sub(lambda m: short(URIRef(m.group(0))), message)
 
 
 @cache
@@ -182,9 +196,15 @@ def _shapes() -> ShapesGraph:
 
 @cache
 def _pyshacl_shape_names() -> tuple[str, ...]:
-    """Every node shape with an IRI, less those evaluated in Python."""
+    """Every shape with an IRI (property shapes carry their own targets), less those evaluated
+    in Python."""
     graph = _shapes_rdf()
-    names = {str(s) for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)}
+    names = {
+        str(shape)
+        for kind in (SH.NodeShape, SH.PropertyShape)
+        for shape in graph.subjects(RDF.type, kind)
+        if isinstance(shape, URIRef)
+    }
     return tuple(sorted(names - {str(NO_BLANK_NODES)}))
 
 
@@ -201,21 +221,44 @@ def _prepared(text: str) -> Query:
 
 
 class _QueryCachingGraph(Graph):
-    """A view of a graph's store whose SPARQL queries are parsed once per query text."""
+    """A view of a graph's store whose SPARQL queries are parsed once per query text.
+
+    It also spares rdflib two costs per query that prepared queries do not need: listing every
+    bound namespace (`initNs`) and asking the store for a query method it lacks.
+    """
 
     @classmethod
     def view_of(cls, graph: Graph) -> _QueryCachingGraph:
         if isinstance(graph, ConjunctiveGraph):  # a dataset: validate the union of its graphs
-            union = cls()
+            union = cls(bind_namespaces="none")
             for triple in graph.triples((None, None, None)):
                 union.add(triple)
             return union
-        return cls(store=graph.store, identifier=graph.identifier)
+        return cls(
+            store=graph.store,
+            identifier=graph.identifier,
+            namespace_manager=graph.namespace_manager,
+        )
 
-    def query(self, query_object: Any, *args: Any, **kwargs: Any) -> Result:
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Mapping[str, Any] | None = None,
+        initBindings: Mapping[str, Any] | None = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Result:
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
-        return super().query(query_object, *args, **kwargs)
+        namespaces = initNs or _PREPARED  # not read for a prepared query; non-empty on purpose
+        return super().query(
+            query_object, processor, result, namespaces, initBindings, False, **kwargs
+        )
+
+
+_PREPARED = {"ldxsh": _SHAPES_NS}
 
 
 def _problems(report: Graph) -> list[Problem]:

@@ -87,18 +87,23 @@ def test_report_is_frozen_and_lines_follow_the_format() -> None:
         value=Literal("6"),
     )
     report = ValidationReport("A/RES/58/136", False, (problem,))
-    assert report.lines() == ("A/RES/58/136: #para_5 eli:number: <#para_5> is numbered wrongly.",)
+    assert report.lines() == (
+        'A/RES/58/136: #para_5 eli:number: <#para_5> is numbered wrongly. (value: "6")',
+    )
     with pytest.raises(AttributeError):
         report.conforms = True  # type: ignore[misc]
 
 
 def test_short_names() -> None:
+    base = "http://localhost:8000/"
     assert validation.short(URIRef("http://data.europa.eu/eli/ontology#title")) == "eli:title"
-    assert validation.short(URIRef("http://localhost:8000/org/un-ga/session/58")) == (
-        "/org/un-ga/session/58"
-    )
-    assert validation.short(URIRef("http://example.org/doc/A/1#annex_1")) == "#annex_1"
+    session = URIRef("http://localhost:8000/org/un-ga/session/58")
+    assert validation.short(session, base) == "/org/un-ga/session/58"
+    assert validation.short(URIRef(base + "doc/A/1#annex_1"), base) == "#annex_1"
+    language = "http://publications.europa.eu/resource/authority/language/ENG"
+    assert validation.short(URIRef(language), base) == language
     assert validation.short(BNode("b0")) == "_:b0"
+    assert validation.short(Literal("(a)")) == '"(a)"'
 
 
 @pytest.mark.parametrize("fmt, suffix", [("turtle", ".ttl"), ("json-ld", ".jsonld"), ("nt", ".nt")])
