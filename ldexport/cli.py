@@ -134,6 +134,87 @@ def convert(inputs: tuple[str, ...], out: str, base_iri: str, quiet: bool) -> No
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    required=True,
+    type=click.Choice(["akn", "marcxml", "dc"]),
+    help="akn: Akoma Ntoso 3.0 (AKN4UN); marcxml: MARC 21 slim, one record per resolution "
+    "and collection.marc.xml; dc: oai_dc. Repeat for several.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write <name>.akn.xml, <name>.marc.xml, <name>.dc.xml into.",
+)
+@base_iri_opt
+@quiet_opt
+def export(
+    inputs: tuple[str, ...], formats: tuple[str, ...], out: str, base_iri: str, quiet: bool
+) -> None:
+    """Export INPUT documents as Akoma Ntoso XML or library records (MARCXML, Dublin Core).
+
+    Every record is checked against its schema (Akoma Ntoso 3.0, MARC 21 slim, oai_dc)
+    before it is written; a resolution whose RDF does not conform is not exported.
+    """
+    from ldexport.convert import convert_file
+    from ldexport.errors import LdexportError
+    from ldexport.export import FORMATS, render
+    from ldexport.marc import marcxml, to_marc
+    from ldexport.publish import atomic_write
+    from ldexport.symbols import file_name
+
+    files = expand_inputs(inputs)
+    iris = iris_option(base_iri)
+    out_dir = Path(out)
+    failed, records = 0, []
+    with progress(quiet, "exporting", len(files)) as step:
+        for path in step(files):  # type: ignore[operator]
+            try:
+                for item in convert_file(path, iris):
+                    if not item.report.conforms:
+                        raise LdexportError("; ".join(item.report.lines()[:3]))
+                    name = file_name(item.resolution.symbol)
+                    rendered = {f: render(f, item.resolution, iris) for f in formats}
+                    for fmt, data in rendered.items():
+                        atomic_write(out_dir / f"{name}.{FORMATS[fmt].suffix}", data)
+                    records.append(to_marc(item.resolution, iris))
+            except LdexportError as exc:
+                failed += 1
+                click.echo(f"error: {exc}", err=True)
+    if "marcxml" in formats and records:
+        atomic_write(out_dir / "collection.marc.xml", marcxml(records))
+    if not quiet:
+        click.echo(f"{len(records)} resolution(s) exported; {failed} file(s) failed", err=True)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False))
+@click.argument("facts", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--gold",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Third-party table to cross-check symbols and adoption dates against.",
+)
+@click.option("--details", is_flag=True, help="List every field that is wrong.")
+def evaluate(corpus: str, facts: str | None, gold: tuple[str, ...], details: bool) -> None:
+    """Measure the parser: convert every document of CORPUS and compare it with the golden
+    facts in FACTS (default: CORPUS); print, per field, how many documents are right, and
+    the precision and recall of citations."""
+    from ldexport.evaluate import main as evaluate_main
+
+    args = [corpus, *([facts] if facts else []), *(["--gold", *gold] if gold else [])]
+    sys.exit(evaluate_main([*args, *(["--details"] if details else [])]))
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @quiet_opt
 def validate(paths: tuple[str, ...], quiet: bool) -> None:

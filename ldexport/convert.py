@@ -16,6 +16,7 @@ from ldexport.iris import Iris
 from ldexport.mapping import to_graph
 from ldexport.model import Resolution
 from ldexport.parse import normalise, structure
+from ldexport.sources import akn as akn_source
 from ldexport.validate import ValidationReport, validate
 
 
@@ -29,7 +30,12 @@ class Converted:
 
 
 def parse_file(path: str | Path) -> list[Resolution]:
-    """The resolutions a file holds; raises LdexportError (SourceError, ParseError)."""
+    """The resolutions a file holds; raises LdexportError (SourceError, ParseError).
+
+    Akoma Ntoso XML already states its structure, so it is read straight into the model.
+    """
+    if akn_source.detect_file(path):
+        return akn_source.read_resolutions(path)
     doc = sources.read(path)
     return structure.parse(doc, normalise.normalise(doc))
 

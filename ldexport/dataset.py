@@ -33,7 +33,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import jsonschema
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
@@ -1167,18 +1166,10 @@ def publish_dataset(
                 if file_name(item.resolution.symbol) in writer.manifest.documents:
                     outcome.warnings.append(f"{path}: {item.resolution.symbol} {_DUPLICATE}")
                     continue
-                try:
-                    files = write_document(item, stage.path)
-                except jsonschema.ValidationError as exc:
-                    outcome.problems.append(
-                        f"{item.resolution.symbol}: the model does not validate against the JSON "
-                        f"Schema at {'/'.join(map(str, exc.absolute_path))}: {exc.message}"
-                    )
-                    for name in (
-                        f"{file_name(item.resolution.symbol)}.{x}"
-                        for x in ("ttl", "jsonld", "json")
-                    ):
-                        (stage.path / name).unlink(missing_ok=True)
+                try:  # every file is rendered and checked before the first is written
+                    files = write_document(item, stage.path, iris)
+                except LdexportError as exc:
+                    outcome.problems.append(str(exc))
                     continue
                 outcome.written.extend(files)
                 outcome.converted.append(item)

@@ -23,7 +23,7 @@ import jsonschema
 from rdflib import Graph
 
 from ldexport.convert import Converted, convert_file
-from ldexport.errors import LdexportError
+from ldexport.errors import LdexportError, MappingError
 from ldexport.iris import Iris
 from ldexport.model import Resolution, to_dict
 from ldexport.namespaces import PREFIXES
@@ -83,7 +83,13 @@ def model_json(res: Resolution) -> bytes:
     """The model as JSON, checked against the JSON Schema shipped in the package."""
     data = to_dict(res)
     data.pop("warnings", None)
-    _validator().validate(data)
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        where = "/".join(map(str, error.absolute_path)) or "the top"
+        raise MappingError(
+            f"{res.symbol}: the model does not validate against the JSON Schema at {where}: "
+            f"{error.message}"
+        )
     return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
@@ -102,14 +108,19 @@ class Outcome:
         return not self.problems
 
 
-def write_document(item: Converted, out_dir: Path) -> list[str]:
-    """The three per-document files of one conforming resolution."""
+def write_document(item: Converted, out_dir: Path, iris: Iris) -> list[str]:
+    """The per-document files of one conforming resolution: its graph as Turtle and JSON-LD,
+    the model as JSON, and the Akoma Ntoso, MARCXML and Dublin Core exports."""
+    from ldexport.export import FORMATS, render
+
     name = file_name(item.resolution.symbol)
     files = {
         f"{name}.ttl": to_turtle(item.graph),
         f"{name}.jsonld": to_jsonld(item.graph),
         f"{name}.json": model_json(item.resolution),
     }
+    for fmt, spec in FORMATS.items():
+        files[f"{name}.{spec.suffix}"] = render(fmt, item.resolution, iris)
     for fname, data in files.items():
         atomic_write(out_dir / fname, data)
     return list(files)
@@ -136,7 +147,11 @@ def run_batch(
             if not item.report.conforms:
                 outcome.problems.extend(item.report.lines())
                 continue
-            outcome.written.extend(write_document(item, out_dir))
+            try:  # every file is rendered and checked before the first is written
+                outcome.written.extend(write_document(item, out_dir, iris))
+            except LdexportError as exc:
+                outcome.problems.append(str(exc))
+                continue
             outcome.converted.append(item)
         outcomes.append(outcome)
     return outcomes
