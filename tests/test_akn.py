@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS, ROOT, SEED, assert_isomorphic
 from lxml import etree
 
 from ldexport.akn import AKN_NS, LDX_NS, SCHEMA_PATH, from_akn, read_all, to_akn, validate_akn
@@ -36,6 +35,8 @@ from ldexport.model import (
     to_dict,
 )
 from ldexport.sources import akn as akn_source
+
+from conftest import CORPUS, ROOT, SEED, assert_isomorphic
 
 IRIS = Iris()
 NS = {"a": AKN_NS, "x": LDX_NS}

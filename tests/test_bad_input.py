@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEED
 
 from ldexport.convert import parse_file
 from ldexport.errors import LdexportError, ParseError, SourceError
 from ldexport.publish import atomic_write
+
+from conftest import SEED
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -6,12 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import SEED, assert_isomorphic
 from ldexport.akn import validate_akn
 from ldexport.convert import convert_file
 from ldexport.dc import validate_oai_dc
 from ldexport.iris import Iris
 from ldexport.marc import read_marcxml, validate_marcxml
+
+from conftest import SEED, assert_isomorphic
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, GOLDEN
 
 from ldexport.gold import (
     GoldRecord,
@@ -19,6 +18,8 @@ from ldexport.gold import (
     sc_symbol,
     voeten_symbol,
 )
+
+from conftest import DATA, GOLDEN
 
 GOLD = DATA / "gold"
 VOETEN = GOLD / "voeten_unvotes" / "un_roll_calls.csv"

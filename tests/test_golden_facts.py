@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CORPUS, GOLDEN
 
 from ldexport.evaluate import COUNT_KEYS, FACT_KEYS, facts_files, read_facts_file
 from ldexport.symbols import canonical, describe
+
+from conftest import CORPUS, GOLDEN
 
 FACTS = GOLDEN / "facts"
 FILES = facts_files(FACTS)

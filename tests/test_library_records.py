@@ -17,7 +17,6 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, ROOT, SEED
 from lxml import etree
 from pymarc import Record
 from rdflib import Graph, URIRef
@@ -49,6 +48,8 @@ from ldexport.model import (
     Subdivision,
 )
 from ldexport.namespaces import DCTERMS, ELI, ELI_DL, SKOS
+
+from conftest import CORPUS, ROOT, SEED
 
 IRIS = Iris()
 EXAMPLES = ROOT / "examples"

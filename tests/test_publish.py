@@ -10,13 +10,14 @@ from pathlib import Path
 import jsonschema
 import pyoxigraph
 import pytest
-from conftest import ROOT, assert_isomorphic
 from rdflib import XSD, Graph, Literal, URIRef
 
 from ldexport.cli import expand_inputs
 from ldexport.resources import schema_path
 from ldexport.validate import validate_file
 from ldexport.vocab import undefined_terms
+
+from conftest import ROOT, assert_isomorphic
 
 EXAMPLES = ROOT / "examples"
 

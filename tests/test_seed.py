@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GOLDEN, SEED, assert_isomorphic
 from rdflib import Graph
 
 from ldexport.convert import convert_file, parse_file
 from ldexport.iris import Iris
 from ldexport.model import Kind, Resolution, resolution_from_dict, to_dict
 from ldexport.publish import model_json, to_jsonld, to_turtle
+
+from conftest import GOLDEN, SEED, assert_isomorphic
 
 
 @pytest.fixture(scope="module")
