@@ -41,6 +41,10 @@ from ldexport.errors import SourceError
 from ldexport.namespaces import ELI, PREFIXES
 from ldexport.resources import data_dir
 
+#: The shapes files of a document's graph, in shapes/ (dcat-ap.shacl.ttl there is the
+#: catalogue's, checked by ldexport.dataset).
+DOCUMENT_SHAPES = ("ldexport.shacl.ttl",)
+
 #: RDF formats `validate_file` reads, by file extension.
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}
 
@@ -179,10 +183,10 @@ _IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"{}|\\^`,;]+[^\s<>\"{}|\\^`,;.:]")
 
 @cache
 def _shapes_rdf() -> Graph:
-    """Every shapes file of the installation, read once per process."""
+    """The document shapes of the installation, read once per process."""
     graph = Graph()
-    for file in sorted(data_dir("shapes").glob("*.ttl")):
-        graph.parse(file, format="turtle")
+    for name in DOCUMENT_SHAPES:
+        graph.parse(data_dir("shapes") / name, format="turtle")
     return graph
 
 

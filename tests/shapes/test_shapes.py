@@ -15,7 +15,7 @@ from rdflib.namespace import RDF, SH, SKOS
 
 from ldexport.resources import data_dir
 from ldexport.symbols import SYMBOL_FORM
-from ldexport.validate import ValidationReport, validate
+from ldexport.validate import DOCUMENT_SHAPES, ValidationReport, validate
 
 CASES = Path(__file__).parent / "cases"
 SHAPES_NS = "https://w3id.org/ldexport/shapes#"
@@ -84,8 +84,8 @@ def test_case(path: Path) -> None:
 
 def shapes_graph() -> Graph:
     graph = Graph()
-    for file in sorted(data_dir("shapes").glob("*.ttl")):
-        graph.parse(file)
+    for name in DOCUMENT_SHAPES:
+        graph.parse(data_dir("shapes") / name)
     return graph
 
 
