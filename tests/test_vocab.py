@@ -77,3 +77,9 @@ def test_vocabulary_files_are_shipped() -> None:
 
     for vocabulary in VOCABULARIES:
         assert (data_dir("ontology") / vocabulary.path).is_file(), vocabulary.path
+
+
+def test_golden_graphs_use_only_defined_terms() -> None:
+    golden = sorted((Path(__file__).parent / "golden").glob("*.ttl"))
+    for path in golden:
+        assert undefined_terms(Graph().parse(path)) == set(), path.name

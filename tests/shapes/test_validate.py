@@ -144,3 +144,14 @@ def test_validate_file_refuses_what_it_cannot_read(
 def test_validate_file_missing(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="no such file"):
         validate_file(tmp_path / "absent.ttl")
+
+
+GOLDEN = sorted((Path(__file__).parent.parent / "golden").glob("*.ttl"))
+
+
+@pytest.mark.parametrize("path", GOLDEN, ids=lambda p: p.name)
+def test_golden_graphs_conform(path: Path) -> None:
+    """The mapping's golden outputs (tests/golden) satisfy the shapes: the two sides of
+    docs/rdf-model.md agree."""
+    report = validate_file(path)
+    assert report.conforms, "\n".join(report.lines())
