@@ -195,6 +195,107 @@ def export(
 
 
 @main.command()
+@click.argument("symbols", nargs=-1)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write <name>.pdf (English) and <name>.<lang>.pdf into.",
+)
+@click.option(
+    "-l",
+    "--language",
+    "languages",
+    multiple=True,
+    default=["en"],
+    show_default=True,
+    type=click.Choice(["ar", "zh", "en", "fr", "ru", "es"]),
+    help="Language version(s) to fetch; repeat for several.",
+)
+@click.option(
+    "--record",
+    "records",
+    multiple=True,
+    help="Also fetch this UN Digital Library record's MARCXML (record id).",
+)
+@click.option(
+    "--service-url",
+    default="https://documents.un.org",
+    show_default=True,
+    envvar="LDEXPORT_DOCUMENTS_URL",
+    help="The UN documents service.",
+)
+@click.option(
+    "--library-url",
+    default="https://digitallibrary.un.org",
+    show_default=True,
+    envvar="LDEXPORT_LIBRARY_URL",
+    help="The UN Digital Library.",
+)
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False),
+    help="Cache folder (default: ~/.cache/ldexport/fetch).",
+)
+@click.option(
+    "--interval",
+    default=1.0,
+    show_default=True,
+    help="Seconds to wait between two requests (be polite to the UN's servers).",
+)
+@click.option("--timeout", default=30.0, show_default=True, help="Seconds per request.")
+@click.option(
+    "--retries",
+    default=3,
+    show_default=True,
+    help="Retries on 5xx, dropped connections and truncated bodies.",
+)
+@quiet_opt
+def fetch(
+    symbols: tuple[str, ...],
+    out: str,
+    languages: tuple[str, ...],
+    records: tuple[str, ...],
+    service_url: str,
+    library_url: str,
+    cache: str | None,
+    interval: float,
+    timeout: float,
+    retries: int,
+    quiet: bool,
+) -> None:
+    """Download UN documents by SYMBOL (e.g. A/RES/58/136 "S/RES/1373 (2001)") from the
+    UN's documents service, with a cache so that a second fetch does not hit the network."""
+    from ldexport.fetch import Fetcher, FetchError, default_cache, fetch_documents
+    from ldexport.publish import atomic_write
+
+    fetcher = Fetcher(
+        documents_url=service_url.rstrip("/"),
+        library_url=library_url.rstrip("/"),
+        timeout=timeout,
+        retries=retries,
+        min_interval=interval,
+        cache_dir=Path(cache) if cache else default_cache(),
+    )
+    written, failures = fetch_documents(list(symbols), list(languages), Path(out), fetcher)
+    for record in records:
+        try:
+            path = Path(out) / f"record_{record}.marc.xml"
+            atomic_write(path, fetcher.marcxml(record))
+            written.append(path)
+        except FetchError as exc:
+            failures.append(str(exc))
+    for line in failures:
+        click.echo(f"error: {line}", err=True)
+    if not quiet:
+        for path in written:
+            click.echo(str(path))
+    sys.exit(1 if failures else 0)
+
+
+@main.command()
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False))
 @click.argument("facts", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option(
