@@ -217,13 +217,12 @@ class _Mapper:
 
     def adoption_nodes(self) -> None:
         res = self.res
-        if res.doc_type == "draft-resolution":
-            return
+        if res.doc_type == "draft-resolution" or not res.adoption_date:
+            return  # S/RES/1919 is known only from a quotation without its adoption line
         a = URIRef(self.iris.adoption(res.symbol))
         self.add(a, RDF.type, ELI_DL.Decision)
         self.add(a, ELI_DL.had_activity_type, LDX.Adoption)
-        if res.adoption_date:  # S/RES/1919 is known only from a meeting record's quotation
-            self.add(a, ELI_DL.activity_date, date(res.adoption_date))
+        self.add(a, ELI_DL.activity_date, date(res.adoption_date))
         self.add(a, ELI_DL.decision_outcome, LDX.Adopted)
         self.add(a, ELI_DL.decision_method, VOTES.get(res.vote or ""))
         self.add(a, ELI_DL.created_a_realization_of, self.work)

@@ -527,6 +527,7 @@ class _Parser:
         agenda = tuple(dict.fromkeys(d.agenda))
         if len(agenda) == 1 and d.agenda_label:
             agenda = (AgendaItem(agenda[0].number, " ".join(d.agenda_label)),)
+        self.check_numbering(d.parts)
         anchors = self.footnote_anchors(d)
         eids: dict[int, str] = {}  # the eId given to each _Node, for the footnote anchors
         parts = tuple(_freeze(n, i, "", body, anchors, eids) for i, n in _ordered(d.parts))
@@ -565,6 +566,19 @@ class _Parser:
             ),
             warnings=tuple(self.warnings),
         )
+
+    def check_numbering(self, nodes: list[_Node]) -> None:
+        """Say where numbered paragraphs skip a number (text lost by an extraction)."""
+        expected = 1
+        for node in nodes:
+            if node.kind is Kind.OPERATIVE and node.number and node.number.isdigit():
+                if int(node.number) != expected:
+                    self.warnings.append(
+                        f"{self.doc.path}:{node.line}: paragraph {node.number} follows "
+                        f"paragraph {expected - 1}: text is missing from the source"
+                    )
+                expected = int(node.number) + 1
+            self.check_numbering(node.children)
 
     def title(self, d: _Doc, symbol: str, is_draft: bool) -> tuple[str | None, bool]:
         """The printed title (completed from the container's metadata when an extraction cut
@@ -609,31 +623,31 @@ class _Parser:
 
         Markers are looked for in order (footnote n after footnote n-1), which keeps digits
         that merely follow a word ("Article 51", "resolution 1373") from being taken for one.
+        A footnote whose marker cannot be found (an extraction printed it as a bare spaced
+        number) is named in a warning, and the search goes on from the same place.
         """
         anchors: dict[str, tuple[_Node, int, int]] = {}
-        wanted = [n.number for n in d.footnotes if n.number]
-        k = 0
-        for node in _walk(d.parts):
-            pos = 0
-            while k < len(wanted):
-                found = next(
-                    (
-                        m
-                        for m in NOTE_MARK.finditer(node.text, pos)
-                        if (m["a"] or m["b"]) == wanted[k]
-                    ),
-                    None,
-                )
-                if found is None:
+        nodes = _walk(d.parts)
+        at, pos = 0, 0  # where the previous marker was found
+        missing = []
+        for number in (n.number for n in d.footnotes if n.number):
+            found = None
+            for i in range(at, len(nodes)):
+                start = pos if i == at else 0
+                marks = NOTE_MARK.finditer(nodes[i].text, start)
+                if m := next((m for m in marks if (m["a"] or m["b"]) == number), None):
+                    found = (i, m)
                     break
-                anchors[wanted[k]] = (node, found.start(), found.end())
-                node.note_refs.append(wanted[k])
-                pos = found.end()
-                k += 1
-        if k < len(wanted):
-            missing = ", ".join(wanted[k:])
+            if found is None:
+                missing.append(number)
+                continue
+            at, m = found
+            pos = m.end()
+            anchors[number] = (nodes[at], m.start(), m.end())
+            nodes[at].note_refs.append(number)
+        if missing:
             self.warnings.append(
-                f"{self.doc.path}: no marker in the text for footnote(s) {missing}"
+                f"{self.doc.path}: no marker in the text for footnote(s) {', '.join(missing)}"
             )
         return anchors
 
