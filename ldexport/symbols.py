@@ -21,16 +21,13 @@ from dataclasses import dataclass
 # Every kind of white space a document or a URL may put inside a symbol.
 _SPACE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 
-# The shape of a symbol once canonical: "/"-separated components of letters, digits, dots,
-# hyphens, with an optional bracketed year or Roman session at the end.
-SYMBOL_FORM = re.compile(
-    r"""^
-    (?:A|S|E|ST|TD|UNEP|DP|CRC|CCPR)   # the issuing organ's series
-    (?:/[A-Za-z0-9.\-]+)+              # components: RES, 58, 136, Add.1, PV.77, ES-10
-    (?:\([0-9IVXLC]+\))?               # a year (2001) or an old Roman session (II)
-    $""",
-    re.VERBOSE,
-)
+# The form of a canonical symbol: a series ("A", "S", "CEDAW", "NPT"), then "/"-separated
+# components of letters, digits, dots and hyphens ("RES", "58", "Add.1", "PV.77", "ES-10",
+# "828-S"), each optionally with a bracketed part and a letter after it ("1373(2001)",
+# "2200(XXI)A", "24(PartI)").  The same pattern stands in shapes/ldexport.shacl.ttl and in the
+# JSON Schema; tests/test_symbols.py checks that the three agree.
+SYMBOL_PATTERN = r"^[A-Z][A-Z0-9]*(/[A-Za-z0-9.\-]+(\([A-Za-z0-9.\-]+\)[A-Z]?)?)+$"
+SYMBOL_FORM = re.compile(SYMBOL_PATTERN)
 
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
