@@ -89,8 +89,11 @@ def test_batch_goes_on_and_exit_status_says_it_failed(
     for path in bad_inputs.values():
         assert sum(str(path) in line for line in errors) == 1
     assert sorted(p.name for p in out.iterdir()) == [
+        "A_RES_58_136.akn.xml",
+        "A_RES_58_136.dc.xml",
         "A_RES_58_136.json",
         "A_RES_58_136.jsonld",
+        "A_RES_58_136.marc.xml",
         "A_RES_58_136.ttl",
     ]
 
