@@ -336,7 +336,12 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
         )
     ]
     for path in files:
-        result = validate_file(path)
+        try:
+            result = validate_file(path)
+        except LdexportError as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            continue
         if result.conforms:
             if not quiet:
                 click.echo(f"{path}: conforms")

@@ -112,3 +112,13 @@ def test_atomic_write_leaves_nothing_when_writing_fails(tmp_path: Path) -> None:
         atomic_write(target, "not bytes")  # type: ignore[arg-type]
     assert target.read_bytes() == b"previous content\n"
     assert [p.name for p in tmp_path.iterdir()] == ["doc.ttl"]
+
+
+def test_validate_names_an_unreadable_file_and_goes_on(tmp_path: Path) -> None:
+    assert run_cli("convert", str(SEED), "-o", str(tmp_path)).returncode == 0
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("@prefix x: <")
+    result = run_cli("validate", str(broken), str(tmp_path / "A_RES_58_136.ttl"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"error: {broken}: ")
+    assert f"{tmp_path / 'A_RES_58_136.ttl'}: conforms" in result.stdout
