@@ -1,4 +1,4 @@
-"""The three queries of docs/loading.md give the documented rows on the bundled examples,
+"""The three queries of the README give the documented rows on the bundled examples,
 loaded into a real Oxigraph server with `ldexport load`."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ W = "http://localhost:8000/doc/A/RES/58/136#"
 
 
 def documented_queries() -> list[str]:
-    text = (ROOT / "docs/loading.md").read_text()
+    text = (ROOT / "README.md").read_text()
     return re.findall(r"```sparql\n(.*?)```", text, flags=re.S)
 
 
