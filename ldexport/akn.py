@@ -47,6 +47,7 @@ from ldexport.model import (
     to_dict,
 )
 from ldexport.symbols import canonical, describe
+from ldexport.un import ORGANS, long_date, ordinal
 
 __all__ = ["AKN_NS", "LDX_NS", "SCHEMA_PATH", "from_akn", "read_all", "to_akn", "validate_akn"]
 
@@ -55,17 +56,6 @@ LDX_NS = "https://w3id.org/ldexport/akn#"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "akn" / "akomantoso30.xsd"
 MODEL_VERSION = "1"
 
-# AKN4UN actors and the names the documents print for them.
-ORGANS = {
-    "un-ga": "General Assembly",
-    "un-sc": "Security Council",
-    "un-ga-c1": "First Committee",
-    "un-ga-c2": "Second Committee",
-    "un-ga-c3": "Third Committee",
-    "un-ga-c4": "Special Political and Decolonization Committee (Fourth Committee)",
-    "un-ga-c5": "Fifth Committee",
-    "un-ga-c6": "Sixth Committee",
-}
 # model doc_type -> statement/@name (AKN4UN part 1, section 3: sub-class of "deliberation").
 DOC_NAMES = {
     "resolution": "resolution",
@@ -179,37 +169,12 @@ def _uncamel(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda m: "-" + m[1].lower(), name)
 
 
-def ordinal(number: str) -> str:
-    """ "77" -> "77th", "5151" -> "5151st"; anything that is not a number stays as it is."""
-    if not number.isdigit():
-        return number
-    n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{number}{suffix}"
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
 def _long_date(iso: str) -> str:
     """ "2003-12-22" -> "22 December 2003" (as the UN prints dates)."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", iso)
-    if not m or not 1 <= int(m[2]) <= 12:
+    try:
+        return long_date(iso)
+    except ValueError:
         return iso
-    return f"{int(m[3])} {_MONTHS[int(m[2]) - 1]} {m[1]}"
 
 
 def _show_agenda(number: str) -> str:

@@ -26,11 +26,11 @@ from ldexport.marc import (
     clean,
     iso_date,
     meeting_record,
-    ordinal,
     schema_errors,
 )
 from ldexport.model import Resolution
 from ldexport.symbols import canonical
+from ldexport.un import ordinal
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"

@@ -28,17 +28,7 @@ from ldexport.namespaces import (
     XSD,
 )
 from ldexport.symbols import describe
-
-ORGANS = {
-    "un-ga": "General Assembly",
-    "un-sc": "Security Council",
-    "un-ga-c1": "First Committee",
-    "un-ga-c2": "Second Committee",
-    "un-ga-c3": "Third Committee",
-    "un-ga-c4": "Special Political and Decolonization Committee (Fourth Committee)",
-    "un-ga-c5": "Fifth Committee",
-    "un-ga-c6": "Sixth Committee",
-}
+from ldexport.un import ORGANS, ordinal
 
 DOC_TYPES = {
     "resolution": LDX.Resolution,
@@ -258,12 +248,12 @@ class _Mapper:
         if res.body == "un-sc":
             self.add(node, ELI_DL.had_activity_type, LDX.CouncilMeeting)
             self.add(
-                node, RDFS.label, en(f"{_ordinal(res.meeting)} meeting of the Security Council")
+                node, RDFS.label, en(f"{ordinal(res.meeting)} meeting of the Security Council")
             )
             record: str | None = f"S/PV.{res.meeting}"
         else:
             self.add(node, ELI_DL.had_activity_type, LDX.PlenaryMeeting)
-            self.add(node, RDFS.label, en(f"{_ordinal(res.meeting)} plenary meeting"))
+            self.add(node, RDFS.label, en(f"{ordinal(res.meeting)} plenary meeting"))
             record = f"A/{number}/PV.{res.meeting}" if number else None
         if res.adoption_date:
             self.add(node, ELI_DL.activity_date, date(res.adoption_date))
@@ -331,10 +321,3 @@ class _Mapper:
             self.add(node, RDF.type, ELI.Work)
             self.add(node, ELI.work_type, kind)
         return node
-
-
-def _ordinal(number: str) -> str:
-    """ "77" -> "77th", "5151" -> "5151st" (as the UN prints meeting numbers)."""
-    n = int(number)
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"

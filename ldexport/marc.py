@@ -34,6 +34,7 @@ from pymarc import Field, Indicators, Record, Subfield
 from ldexport.iris import Iris, undocs
 from ldexport.model import Resolution
 from ldexport.symbols import canonical, describe
+from ldexport.un import long_date, ordinal
 
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 MARC_SCHEMA_URL = "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
@@ -79,10 +80,6 @@ FIRST_SESSION_WITH_AGENDA_251 = 58
 # and its headings read "(58th sess. : 2003-2004)"; earlier headings are not derived.
 FIRST_SESSION_WITH_YEAR_SPAN = 50
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
 # Characters that XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACES = re.compile(r"\s+")
@@ -107,17 +104,6 @@ def iso_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def ordinal(n: int) -> str:
-    """`58` -> "58th", `5151` -> "5151st" (English ordinals, as UN headings print them)."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def long_date(day: dt.date) -> str:
-    """`2005-03-24` -> "24 March 2005"."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def meeting_record(res: Resolution) -> str | None:

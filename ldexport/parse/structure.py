@@ -32,9 +32,9 @@ from ldexport.parse import citations as cite
 from ldexport.parse.normalise import Block
 from ldexport.sources.base import SourceDocument
 from ldexport.symbols import canonical, describe, roman_to_int
+from ldexport.un import COMMITTEES, MONTHS
 
-MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-DATE = rf"(?:\d{{1,2}} (?:{MONTHS}) \d{{4}})"
+DATE = rf"(?:\d{{1,2}} (?:{'|'.join(MONTHS)}) \d{{4}})"
 
 # --- line patterns -------------------------------------------------------------------------
 ADOPTED_GA = re.compile(rf"^Resolution adopted by the General Assembly(?: on (?P<date>{DATE}))?")
@@ -84,17 +84,6 @@ NOTE_MARK = re.compile(
 )
 ORDINAL_NUMBER = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 NOTE_AT_END = re.compile(r"(?:\[\^\d{1,3}\]|(?<=\D)\d{1,3})$")
-
-COMMITTEES = {
-    "First Committee": "un-ga-c1",
-    "Second Committee": "un-ga-c2",
-    "Third Committee": "un-ga-c3",
-    "Fourth Committee": "un-ga-c4",
-    "Special Political and Decolonization Committee": "un-ga-c4",
-    "Special Political and Decolonization Committee (Fourth Committee)": "un-ga-c4",
-    "Fifth Committee": "un-ga-c5",
-    "Sixth Committee": "un-ga-c6",
-}
 
 # Words that follow the leading word of a preambular paragraph and belong to its leading
 # phrase ("Recalling also", "Bearing in mind", "Noting with deep concern").
