@@ -13,6 +13,17 @@ DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "corpus"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED = CORPUS / "A_RES_58_136.txt"
+EXAMPLES = ROOT / "examples"
+
+# The folders' own documentation, and a fixture that is bad input on purpose (tests/sources
+# checks the error it gives).
+NOT_DOCUMENTS = {"README.md", "SOURCES.md", "encrypted_user_password.pdf"}
+#: Every document the pipeline converts: the test corpus and the bundled examples.
+DOCUMENTS = sorted(
+    p
+    for p in [*CORPUS.rglob("*"), *EXAMPLES.iterdir()]
+    if p.is_file() and p.name not in NOT_DOCUMENTS
+)
 
 
 def assert_isomorphic(expected: Graph, actual: Graph) -> None:
