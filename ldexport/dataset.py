@@ -3,6 +3,8 @@
 Layout of a published output folder (`D` = the download base, by default `B data/`):
 
     <name>.ttl .jsonld .json          per document (ldexport.publish.write_document)
+    <name>.votes.ttl .votes.jsonld    a resolution's recorded votes (ldexport votes), graph
+                                      `B graph/<name>/votes`, kept when the text is published again
     dumps/corpus.{nq,trig,ttl,jsonld}[.gz]       the whole corpus, one named graph per resolution
     dumps/shards/<shard>.{nq,trig,ttl,jsonld}[.gz]   the same, one file per GA session / SC year
     catalog.ttl, catalog.jsonld       DCAT-AP 3 + VoID description, checked with shapes/dcat-ap
@@ -48,6 +50,7 @@ from ldexport.manifest import (
     Manifest,
     ShardEntry,
     Staging,
+    VotesEntry,
     fingerprint,
     read_manifest,
     sha256_file,
@@ -122,6 +125,34 @@ def shard_of(res: Resolution) -> tuple[str, str]:
 
 def _year(date: str | None) -> str | None:
     return date[:4] if date else None
+
+
+def votes_shard(symbol: str, date: str | None) -> tuple[str, str]:
+    """The shard of a votes graph whose resolution is not published (otherwise it is the
+    resolution's): from the symbol, as `shard_of` does for documents."""
+    info = describe(symbol)
+    if info.body == "un-ga" and info.session:
+        return f"ga-session-{info.session}", f"General Assembly, session {info.session}"
+    year = info.year or _year(date)
+    if info.body == "un-sc":
+        return (
+            (f"sc-{year}", f"Security Council, {year}")
+            if year
+            else ("sc-undated", "Security Council, undated")
+        )
+    body = info.body or "other"
+    return f"{body}-{year or 'undated'}", f"{body}, {year or 'undated'}"
+
+
+@dataclass(frozen=True)
+class _Member:
+    """One named graph of a shard: a document's or a votes graph, and its Turtle file."""
+
+    name: str
+    graph: str
+    ttl: str
+    triples: int
+    votes: bool
 
 
 # --- turning one document's Turtle into dump fragments ------------------------------------------
@@ -381,6 +412,7 @@ class DatasetWriter:
             fingerprint=fingerprint(iris.base), settings=settings.fingerprint()
         )
         self._pending: dict[str, _Pending] = {}
+        self._votes: dict[str, VotesEntry] = {}
         self._labels: dict[str, str] = {}
         self.fragments = Fragments(prefixes())
 
@@ -431,6 +463,22 @@ class DatasetWriter:
         self._pending[entry.name] = _Pending(entry, label)
         self.manifest.documents[entry.name] = entry
 
+    def add_votes(self, entry: VotesEntry, label: str | None = None) -> None:
+        """Record a votes graph whose files are already in `out_dir`."""
+        if entry.name in self._votes:
+            raise ValueError(f"the votes of {entry.symbol} are already in the dataset")
+        if not (self.out_dir / entry.files[0]).is_file():
+            raise FileNotFoundError(f"{entry.files[0]} must be written before it is added")
+        label = (
+            self._labels.get(entry.shard)
+            or _previous_label(self.previous, entry.shard)
+            or label
+            or entry.shard
+        )
+        self._labels.setdefault(entry.shard, label)
+        self._votes[entry.name] = entry
+        self.manifest.votes[entry.name] = entry
+
     # -- writing
     def __enter__(self) -> DatasetWriter:
         return self
@@ -446,12 +494,19 @@ class DatasetWriter:
 
     def close(self) -> Manifest:
         """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest."""
-        by_shard: dict[str, list[DocumentEntry]] = {}
+        by_shard: dict[str, list[_Member]] = {}
         for pending in self._pending.values():
-            by_shard.setdefault(pending.entry.shard, []).append(pending.entry)
+            e = pending.entry
+            by_shard.setdefault(e.shard, []).append(
+                _Member(e.name, e.graph, f"{e.name}.ttl", e.triples, False)
+            )
+        for v in self._votes.values():
+            by_shard.setdefault(v.shard, []).append(
+                _Member(v.name, v.graph, v.files[0], v.triples, True)
+            )
         for shard in sorted(by_shard):
-            entries = sorted(by_shard[shard], key=lambda e: e.name)
-            self.manifest.shards[shard] = self._shard(shard, entries)
+            members = sorted(by_shard[shard], key=lambda m: (m.name, m.votes))
+            self.manifest.shards[shard] = self._shard(shard, members)
         self._corpus()
         self._copy_ontology()
         self._provenance()
@@ -462,7 +517,7 @@ class DatasetWriter:
     def _record(self, rel: str, info: FileInfo) -> None:
         self.manifest.files[rel] = info
 
-    def _shard(self, shard: str, entries: list[DocumentEntry]) -> ShardEntry:
+    def _shard(self, shard: str, entries: list[_Member]) -> ShardEntry:
         digest = _shard_digest(entries, self.out_dir)
         prev = self.previous.shards.get(shard) if self.previous else None
         files = shard_files(shard)
@@ -480,21 +535,24 @@ class DatasetWriter:
             return prev
         return self._build_shard(shard, entries, digest)
 
-    def _build_shard(self, shard: str, entries: list[DocumentEntry], digest: str) -> ShardEntry:
+    def _build_shard(self, shard: str, entries: list[_Member], digest: str) -> ShardEntry:
         subjects: set[str] = set()
         predicates: set[str] = set()
         classes: set[str] = set()
         triples = 0
+        documents = [self.manifest.documents[m.name] for m in entries if not m.votes]
+        dates = [e.adoption_date for e in documents if e.adoption_date]
         entry = ShardEntry(
             label=self._labels.get(shard, shard),
-            documents=[e.name for e in entries],
+            documents=[e.name for e in documents],
             digest=digest,
             triples=0,
             distinct_subjects=0,
             predicates=[],
             classes=[],
-            first_date=min((e.adoption_date for e in entries if e.adoption_date), default=None),
-            last_date=max((e.adoption_date for e in entries if e.adoption_date), default=None),
+            first_date=min(dates, default=None),
+            last_date=max(dates, default=None),
+            votes=[m.name for m in entries if m.votes],
         )
         with ExitStack() as stack:
             outs: dict[str, SplitFile] = {}
@@ -505,11 +563,9 @@ class DatasetWriter:
                 stack.callback(out.abort)
                 outs[fmt.ext] = out
             for i, doc in enumerate(entries):
-                quads = read_quads(self.out_dir / f"{doc.name}.ttl", doc.graph)
+                quads = read_quads(self.out_dir / doc.ttl, doc.graph)
                 if len(quads) != doc.triples:
-                    raise ValueError(
-                        f"{doc.name}.ttl has {len(quads)} triples, {doc.triples} expected"
-                    )
+                    raise ValueError(f"{doc.ttl} has {len(quads)} triples, {doc.triples} expected")
                 triples += len(quads)
                 for q in quads:
                     subjects.add(str(q.subject))
@@ -573,7 +629,11 @@ class DatasetWriter:
 
     def _provenance(self) -> None:
         target = self.out_dir / PROVENANCE
-        target.write_bytes(provenance_turtle(self.manifest.documents.values(), self.iris))
+        target.write_bytes(
+            provenance_turtle(
+                self.manifest.documents.values(), self.iris, self.manifest.votes.values()
+            )
+        )
         self._record(PROVENANCE, FileInfo.of(target))
 
     def _stats(self) -> DatasetStats:
@@ -609,11 +669,11 @@ def shard_files(shard: str) -> list[str]:
     return out
 
 
-def _shard_digest(entries: Sequence[DocumentEntry], out_dir: Path) -> str:
-    """What a shard's files are a function of: its documents' names, graphs and Turtle."""
+def _shard_digest(entries: Sequence[_Member], out_dir: Path) -> str:
+    """What a shard's files are a function of: its graphs' names, IRIs and Turtle."""
     h = hashlib.sha256(f"{__version__}\n".encode())
     for e in entries:
-        h.update(f"{e.name} {e.graph} {sha256_file(out_dir / f'{e.name}.ttl')}\n".encode())
+        h.update(f"{e.name} {e.graph} {sha256_file(out_dir / e.ttl)}\n".encode())
     return h.hexdigest()
 
 
@@ -637,9 +697,12 @@ def now_iso() -> str:
 # --- provenance ----------------------------------------------------------------------------
 
 
-def provenance_turtle(entries: Iterable[DocumentEntry], iris: Iris) -> bytes:
+def provenance_turtle(
+    entries: Iterable[DocumentEntry], iris: Iris, votes: Iterable[VotesEntry] = ()
+) -> bytes:
     """PROV-O for every document's graph: the source (file name, sha256), the conversion
-    (time, ldexport version).  Kept out of the document graphs so they stay byte-identical."""
+    (time, ldexport version); for every votes graph, the voting records it was read from.
+    Kept out of the document graphs so they stay byte-identical."""
     P = str(PROV)
     quads: list[ox.Triple] = []
 
@@ -670,6 +733,26 @@ def provenance_turtle(entries: Iterable[DocumentEntry], iris: Iris) -> bytes:
         add(source, RDF_TYPE, ox.NamedNode(P + "Entity"))
         add(source, str(RDFS.label), lit(Path(e.source_path).name))
         add(source, str(SPDX.checksumValue), lit(e.source_sha256, str(XSD.hexBinary)))
+    for v in votes:
+        agent = f"https://pypi.org/project/ldexport/{v.ldexport_version}/"
+        run = f"{iris.base}run/{v.imported_at.replace('-', '').replace(':', '')}"
+        add(v.graph, RDF_TYPE, ox.NamedNode(P + "Entity"))
+        add(v.graph, P + "wasGeneratedBy", ox.NamedNode(run))
+        add(v.graph, P + "generatedAtTime", lit(v.imported_at, xsd_dt))
+        add(v.graph, P + "wasAttributedTo", ox.NamedNode(agent))
+        add(v.graph, str(DCTERMS.identifier), lit(v.symbol))
+        add(v.graph, str(RDFS.comment), lit("Recorded votes from: " + "; ".join(v.sources)))
+        add(run, RDF_TYPE, ox.NamedNode(P + "Activity"))
+        add(run, P + "wasAssociatedWith", ox.NamedNode(agent))
+        add(run, P + "endedAtTime", lit(v.imported_at, xsd_dt))
+        add(agent, RDF_TYPE, ox.NamedNode(P + "SoftwareAgent"))
+        add(agent, str(RDFS.label), lit(f"ldexport {v.ldexport_version}"))
+        for digest in v.source_sha256:
+            source = f"urn:sha256:{digest}"
+            add(v.graph, P + "wasDerivedFrom", ox.NamedNode(source))
+            add(run, P + "used", ox.NamedNode(source))
+            add(source, RDF_TYPE, ox.NamedNode(P + "Entity"))
+            add(source, str(SPDX.checksumValue), lit(digest, str(XSD.hexBinary)))
     unique = sorted(set(quads), key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
     pm = {"prov": P, "rdfs": str(RDFS), "xsd": str(XSD), "dcterms": str(DCTERMS), "spdx": str(SPDX)}
     return ox.serialize(unique, format=ox.RdfFormat.TURTLE, prefixes=pm) or b""
@@ -717,7 +800,11 @@ def catalog_graph(
     publisher = URIRef(settings.publisher_iri or f"{down}{CATALOG}#publisher")
     rights = URIRef(f"{down}{CATALOG}#rights")
     licence = URIRef(settings.licence) if settings.licence else None
-    modified = max((e.converted_at for e in manifest.documents.values()), default=None)
+    modified = max(
+        [e.converted_at for e in manifest.documents.values()]
+        + [v.imported_at for v in manifest.votes.values()],
+        default=None,
+    )
     issued = min((e.converted_at for e in manifest.documents.values()), default=None)
     en = "en"
 
@@ -912,6 +999,29 @@ def catalog_graph(
                 g.add((sub, DCAT.distribution, dist))
                 if gz:
                     g.add((sub, VOID.dataDump, URIRef(f"{down}{r}")))
+
+    # the recorded votes, a VoID subset of their own (their graphs are in the shards' dumps)
+    if manifest.votes:
+        votes = URIRef(f"{down}{CATALOG}#votes")
+        g.add((votes, RDF.type, VOID.Dataset))
+        g.add((ds, VOID.subset, votes))
+        g.add((votes, DCTERMS.isPartOf, ds))
+        g.add((votes, DCTERMS.title, Literal(f"{settings.title}: recorded votes", lang=en)))
+        g.add(
+            (
+                votes,
+                DCTERMS.description,
+                Literal(
+                    "How each Member State voted on the resolutions, from the United Nations' "
+                    "voting records: one named graph per resolution, <graph/NAME/votes>, "
+                    "beside the resolution's own graph in the dumps.",
+                    lang=en,
+                ),
+            )
+        )
+        count = sum(v.triples for v in manifest.votes.values())
+        g.add((votes, VOID.triples, Literal(count, datatype=XSD.integer)))
+        g.add((votes, VOID.documents, Literal(len(manifest.votes), datatype=XSD.integer)))
     return g
 
 
@@ -1065,6 +1175,7 @@ class PublishResult:
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     kept_files: list[str] = field(default_factory=list)
+    votes: list[str] = field(default_factory=list)  # a report line per votes graph
 
     @property
     def failed(self) -> int:
@@ -1174,9 +1285,17 @@ def publish_dataset(
                 outcome.written.extend(files)
                 outcome.converted.append(item)
                 writer.add(item.resolution, item.graph, str(path), converted_at, files)
+        converted = {
+            file_name(item.resolution.symbol) for o in result.outcomes for item in o.converted
+        }
+        _carry_votes(previous, stage, writer, iris, converted, reusable is None, result)
         write_context(stage.path)
         writer.close()
         manifest = writer.manifest
+        for v in manifest.votes.values():
+            for rel in v.files:
+                old = previous.files.get(rel) if previous else None
+                manifest.files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
         for entry in manifest.documents.values():
             for rel in entry.files:
                 old = reusable.files.get(rel) if reusable else None
@@ -1224,5 +1343,144 @@ def report_text(result: PublishResult) -> str:
         for e in result.unchanged
     )
     lines.extend(f"{s}: removed (its source is no longer among the inputs)" for s in result.removed)
+    lines.extend(result.votes)
     lines.extend(f"warning: {w}" for w in result.warnings)
     return "\n".join(lines) + "\n"
+
+
+# --- recorded votes ------------------------------------------------------------------------------
+
+VOTES_PREFIX = "votes: "
+
+
+def _carry_votes(
+    previous: Manifest | None,
+    stage: Staging,
+    writer: DatasetWriter,
+    iris: Iris,
+    converted: set[str],
+    revalidate_all: bool,
+    result: PublishResult,
+) -> None:
+    """Keep the previous output's votes graphs (`ldexport votes`) in a new publish: their
+    files are carried over as they are, into their resolution's shard.  A votes graph whose
+    resolution was converted again (or everything, when shapes or ontology changed) is checked
+    again with its document graph; one that no longer conforms is left out and reported."""
+    if previous is None or not previous.votes or stage.previous is None:
+        return
+    from ldexport.publish import Outcome
+    from ldexport.votes import validate_votes
+
+    if previous.fingerprint.get("base_iri") != iris.base:
+        result.warnings.append(
+            f"{len(previous.votes)} votes graph(s) were made for the base IRI "
+            f"{previous.fingerprint.get('base_iri')} and are left out: run `ldexport votes` again"
+        )
+        return
+    for name, entry in sorted(previous.votes.items()):
+        if not all((stage.previous / rel).is_file() for rel in entry.files):
+            result.warnings.append(f"{entry.symbol}: votes files missing; left out")
+            continue
+        document = writer.manifest.documents.get(name)
+        if document is not None and (name in converted or revalidate_all):
+            votes = Graph().parse(stage.previous / entry.files[0], format="turtle")
+            text = Graph().parse(stage.path / f"{name}.ttl", format="turtle")
+            report = validate_votes(votes, text, f"{entry.symbol} votes")
+            if not report.conforms:
+                lines = [
+                    *report.lines(),
+                    f"{entry.symbol} votes: left out; run `ldexport votes` again",
+                ]
+                result.outcomes.append(Outcome(entry.files[0], problems=lines))
+                continue
+        for rel in entry.files:
+            stage.reuse(rel)
+        shard = document.shard if document is not None else entry.shard
+        kept = VotesEntry(**{**entry.__dict__, "shard": shard})
+        writer.add_votes(kept, votes_shard(entry.symbol, entry.date)[1])
+        result.votes.append(
+            f"{VOTES_PREFIX}{entry.symbol}: conforms, kept ({'; '.join(entry.sources)})"
+        )
+
+
+def settings_of(manifest: Manifest) -> Settings:
+    """The settings a published output was made with (as its manifest records them)."""
+    data = dict(manifest.settings)
+    if "keywords" in data:
+        data["keywords"] = tuple(data["keywords"])
+    return Settings(**data)
+
+
+def publish_votes(
+    out_dir: Path,
+    new: Sequence[tuple[VotesEntry, dict[str, bytes]]],
+    lines: Sequence[str] = (),
+) -> PublishResult:
+    """Add votes graphs to a published output, all or nothing, as `publish_dataset` does:
+    every file of the previous output is carried over (hard links), the new votes files
+    (`new`: entry and file name -> bytes) replace any earlier votes of the same resolution,
+    and the dumps of the shards that changed, the catalogue, provenance and manifest are
+    written again.  `lines` go to validation-report.txt, one per votes graph."""
+    from ldexport.manifest import MANIFEST_NAME, PublishError
+    from ldexport.publish import atomic_write
+
+    with Staging(out_dir) as stage:
+        previous = read_manifest(stage.previous) if stage.previous else None
+        if previous is None or stage.previous is None:
+            raise PublishError(f"{out_dir}: no published output here; run `ldexport publish` first")
+        iris = Iris(previous.fingerprint["base_iri"])
+        settings = settings_of(previous)
+        writer = DatasetWriter(stage.path, iris, settings, previous, stage.previous, stage.reuse)
+        writer.manifest.fingerprint = dict(previous.fingerprint)  # the documents' own
+        writer.manifest.settings = dict(previous.settings)
+        result = PublishResult(out_dir, writer.manifest, votes=list(lines))
+        for document in previous.documents.values():
+            for rel in document.files:
+                stage.reuse(rel)
+            writer.keep(document)
+            result.unchanged.append(document)
+        replaced = {entry.name for entry, _ in new}
+        for name, old in sorted(previous.votes.items()):
+            if name in replaced:
+                continue
+            for rel in old.files:
+                stage.reuse(rel)
+            writer.add_votes(old)
+            result.votes.append(
+                f"{VOTES_PREFIX}{old.symbol}: conforms, kept ({'; '.join(old.sources)})"
+            )
+        for entry, files in new:
+            for rel, data in files.items():
+                atomic_write(stage.path / rel, data)
+            writer.add_votes(entry, votes_shard(entry.symbol, entry.date)[1])
+        for rel in (CONTEXT,):
+            if (stage.previous / rel).is_file():
+                stage.reuse(rel)
+        writer.close()
+        manifest = writer.manifest
+        for rel, info in previous.files.items():
+            if rel not in manifest.files and (stage.path / rel).is_file():
+                manifest.files[rel] = info  # documents' files, context
+        for v in manifest.votes.values():
+            for rel in v.files:
+                manifest.files[rel] = FileInfo.of(stage.path / rel)
+        manifest.problems = list(previous.problems)
+        old_report = (
+            (stage.previous / REPORT).read_text(encoding="utf-8").splitlines()
+            if (stage.previous / REPORT).is_file()
+            else []
+        )
+        report = [line for line in old_report if not line.startswith(VOTES_PREFIX)]
+        (stage.path / REPORT).write_bytes(("\n".join(report + result.votes) + "\n").encode())
+        manifest.files[REPORT] = FileInfo.of(stage.path / REPORT)
+        problems = validate_catalog(Graph().parse(stage.path / f"{CATALOG}.ttl"))
+        if problems:
+            raise PublishError(
+                "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n"
+                + "\n".join(problems)
+            )
+        owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
+        result.kept_files = stage.keep_foreign(owned)
+        (stage.path / MANIFEST_NAME).write_bytes(manifest.to_json())
+        stage.commit()
+    return result

@@ -17,8 +17,9 @@ small request authenticates first so that no large body is sent twice.  No crede
 ever printed.
 
 After loading, one SPARQL query counts the triples of every graph under `B graph/` and
-compares them with what was sent.  Pruning: graphs under `B graph/` that the store holds and
-the dataset no longer has are dropped — with `--prune` always, with `--no-prune` never, and by
+compares them with what was sent.  Votes graphs (`B graph/<name>/votes`) are graphs of the
+dataset like the documents', so they are loaded and never pruned while the manifest lists them.
+Pruning: graphs under `B graph/` that the store holds and the dataset no longer has are dropped — with `--prune` always, with `--no-prune` never, and by
 default only when every named graph in the store is under `B graph/` (a store that ldexport
 alone writes); otherwise they are listed and left alone.
 """
@@ -146,8 +147,9 @@ class GraphFile:
 
 
 def dataset_graphs(out_dir: Path) -> tuple[Manifest, list[GraphFile]]:
-    """The graphs of a published output folder: one per document, in name order, then the
-    provenance and catalogue graphs (`B graph/provenance`, `B graph/catalog`)."""
+    """The graphs of a published output folder: one per document, in name order, then each
+    resolution's votes graph (`B graph/<name>/votes`, `ldexport votes`), then the provenance
+    and catalogue graphs (`B graph/provenance`, `B graph/catalog`)."""
     manifest = read_manifest(out_dir)
     if manifest is None:
         raise StoreError(f"{out_dir}: no manifest.json; run `ldexport publish` first")
@@ -158,6 +160,13 @@ def dataset_graphs(out_dir: Path) -> tuple[Manifest, list[GraphFile]]:
         info = manifest.files.get(rel)
         graphs.append(
             GraphFile(entry.graph, out_dir / rel, entry.triples, info.sha256 if info else None)
+        )
+    for name in sorted(manifest.votes):
+        votes = manifest.votes[name]
+        rel = votes.files[0]
+        info = manifest.files.get(rel)
+        graphs.append(
+            GraphFile(votes.graph, out_dir / rel, votes.triples, info.sha256 if info else None)
         )
     base = manifest.fingerprint["base_iri"]
     for rel, graph in ((PROVENANCE, "provenance"), (f"{CATALOG}.ttl", "catalog")):

@@ -139,6 +139,24 @@ class DocumentEntry:
 
 
 @dataclass
+class VotesEntry:
+    """The votes graph of one resolution (`ldexport votes`): `B graph/<name>/votes`, written
+    as `<name>.votes.ttl` and `.jsonld`; kept across publishes of the text."""
+
+    symbol: str
+    name: str
+    graph: str
+    shard: str
+    triples: int
+    sources: list[str]  # the voting records it was made from (file and record)
+    source_sha256: list[str]  # of the import files
+    imported_at: str  # ISO 8601, UTC; SOURCE_DATE_EPOCH when set
+    ldexport_version: str
+    date: str | None = None  # of the vote, where the record gives it
+    files: list[str] = field(default_factory=list)
+
+
+@dataclass
 class ShardEntry:
     """One shard of the dumps: which documents it holds (a hash of their Turtle) and its
     statistics, kept so that an unchanged shard is reused without being read."""
@@ -155,6 +173,8 @@ class ShardEntry:
     #: for each dump file of the shard, the byte range of its body (without the format's
     #: header and footer), so that the whole-corpus dump is assembled by copying bytes.
     bodies: dict[str, list[int]] = field(default_factory=dict)
+    #: the votes graphs in the shard, by name (beside their documents' graphs)
+    votes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -166,6 +186,7 @@ class Manifest:
     files: dict[str, FileInfo] = field(default_factory=dict)  # every file but manifest.json
     problems: list[str] = field(default_factory=list)
     format: int = MANIFEST_FORMAT
+    votes: dict[str, VotesEntry] = field(default_factory=dict)  # by name
 
     def by_source(self) -> dict[str, list[DocumentEntry]]:
         out: dict[str, list[DocumentEntry]] = {}
@@ -174,8 +195,10 @@ class Manifest:
         return out
 
     def graphs(self) -> dict[str, int]:
-        """Named graph IRI -> number of triples, for every document."""
-        return {e.graph: e.triples for e in self.documents.values()}
+        """Named graph IRI -> number of triples, for every document and votes graph."""
+        graphs = {e.graph: e.triples for e in self.documents.values()}
+        graphs.update({e.graph: e.triples for e in self.votes.values()})
+        return graphs
 
     def to_json(self) -> bytes:
         data = asdict(self)
@@ -194,6 +217,7 @@ class Manifest:
             shards={k: ShardEntry(**v) for k, v in data["shards"].items()},
             files={k: FileInfo(**v) for k, v in data["files"].items()},
             problems=list(data.get("problems", [])),
+            votes={k: VotesEntry(**v) for k, v in data.get("votes", {}).items()},
         )
 
 
