@@ -17,11 +17,12 @@ small request authenticates first so that no large body is sent twice.  No crede
 ever printed.
 
 After loading, one SPARQL query counts the triples of every graph under `B graph/` and
-compares them with what was sent.  Votes graphs (`B graph/<name>/votes`) are graphs of the
+compares them with what was sent. Votes graphs (`B graph/<name>/votes`) are graphs of the
 dataset like the documents', so they are loaded and never pruned while the manifest lists them.
-Pruning: graphs under `B graph/` that the store holds and the dataset no longer has are dropped — with `--prune` always, with `--no-prune` never, and by
-default only when every named graph in the store is under `B graph/` (a store that ldexport
-alone writes); otherwise they are listed and left alone.
+Pruning: graphs under `B graph/` that the store holds and the dataset no longer has are dropped
+— with `--prune` always, with `--no-prune` never, and by default only when every named graph in
+the store is under `B graph/` (a store that ldexport alone writes); otherwise they are listed
+and left alone.
 """
 
 from __future__ import annotations

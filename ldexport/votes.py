@@ -149,11 +149,10 @@ class StateTable:
         state = self.by_iso3.get(code.strip().upper())
         if state is None:
             raise KeyError(f"ISO alpha-3 {code!r}")
-        if date is not None and not state.covers(date):
-            same = [s for s in self.states if s.cow == state.cow and s.cow and s.covers(date)]
-            if same:
-                return max(same, key=lambda s: s.valid_from)
-        return state
+        if date is None or not state.cow:
+            return state
+        seat = [s for s in self.states if s.cow == state.cow and s.covers(date)]
+        return max(seat, key=lambda s: s.valid_from) if seat else state
 
     def iso2(self, code: str, date: str | None = None) -> State:
         code = code.strip().upper()
