@@ -1,0 +1,63 @@
+"""The Oxigraph store `ldexport serve` answers SPARQL and describes resources from.
+
+Built once at start, on disk, from the published folder: the corpus dump (one named graph
+per resolution), the provenance into `B graph/provenance` and the catalogue into
+`B graph/catalog`, as `ldexport load` lays them out.  Query workers open it read-only, each
+in its own process; the server's own handle is read-only too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import tempfile
+from pathlib import Path
+from typing import IO, cast
+
+import pyoxigraph as ox
+
+from ldexport.manifest import Manifest
+
+CORPUS_DUMP = "dumps/corpus.nq"
+
+
+def build_store(out_dir: Path, manifest: Manifest, base_iri: str, target: Path) -> int:
+    """Load the dataset of `out_dir` into a new store in `target`; the number of quads.
+
+    The corpus dump is used when it is there (plain or gzip); otherwise each document's
+    Turtle goes into its named graph (the dump is optional for serving)."""
+    store = ox.Store(str(target))
+    plain, packed = out_dir / CORPUS_DUMP, out_dir / f"{CORPUS_DUMP}.gz"
+    if plain.is_file():
+        store.bulk_load(path=str(plain), format=ox.RdfFormat.N_QUADS)
+    elif packed.is_file():
+        with gzip.open(packed, "rb") as stream:
+            store.bulk_load(cast(IO[bytes], stream), format=ox.RdfFormat.N_QUADS)
+    else:
+        for entry in manifest.documents.values():
+            ttl = out_dir / f"{entry.name}.ttl"
+            if ttl.is_file():
+                store.bulk_load(
+                    path=str(ttl), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(entry.graph)
+                )
+    for name, graph in (("provenance.ttl", "provenance"), ("catalog.ttl", "catalog")):
+        if (out_dir / name).is_file():
+            store.bulk_load(
+                path=str(out_dir / name),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(f"{base_iri}graph/{graph}"),
+            )
+    store.flush()
+    count = len(store)
+    del store
+    return count
+
+
+class StoreDir:
+    """A temporary folder for the store, removed by `close`."""
+
+    def __init__(self) -> None:
+        self.path = Path(tempfile.mkdtemp(prefix="ldexport-serve-store-"))
+
+    def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
