@@ -757,6 +757,26 @@ def validate_votes(votes: Graph, document: Graph | None, label: str) -> Validati
     return ValidationReport(label, not problems, tuple(problems))
 
 
+def is_votes_file(path: Path) -> bool:
+    """Whether a file is a votes graph (`<name>.votes.ttl`, `.votes.jsonld`)."""
+    return path.name.endswith((".votes.ttl", ".votes.jsonld"))
+
+
+def validate_votes_file(path: Path) -> ValidationReport:
+    """Validate a votes file with the votes shapes, together with the document graph beside it
+    (`<name>.ttl`) where there is one: what `ldexport validate` should do for such a file."""
+    fmt = "json-ld" if path.suffix == ".jsonld" else "turtle"
+    try:
+        votes = Graph().parse(path, format=fmt)
+    except FileNotFoundError as exc:
+        raise VotesError(f"{path}: no such file") from exc
+    except (SyntaxError, ValueError) as exc:
+        raise VotesError(f"{path}: not valid {fmt}: {exc}") from exc
+    beside = path.with_name(path.name.split(".votes.", 1)[0] + ".ttl")
+    document = Graph().parse(beside, format="turtle") if beside.is_file() else None
+    return validate_votes(votes, document, str(path))
+
+
 @cache
 def _votes_shapes() -> Graph:
     from ldexport.resources import data_dir

@@ -32,6 +32,7 @@ from ldexport.votes import (
     serialise,
     states,
     validate_votes,
+    validate_votes_file,
     voeten_symbol,
     votes_graph,
 )
@@ -399,6 +400,12 @@ def test_votes_survive_publishing_the_text_again(with_votes: Path, tmp_path: Pat
     )
     graphs = {g.iri for g in dataset_graphs(with_votes)[1]}
     assert "http://localhost:8000/graph/S_RES_1663_2006/votes" in graphs
+
+
+def test_a_votes_file_is_validated_with_its_document(with_votes: Path) -> None:
+    report = validate_votes_file(with_votes / "S_RES_1663_2006.votes.ttl")
+    assert report.conforms, report.lines()
+    assert validate_votes_file(with_votes / "A_RES_61_295.votes.jsonld").conforms
 
 
 def test_absent_resolutions_are_skipped_unless_asked(with_votes: Path) -> None:
