@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -101,6 +102,27 @@ base_iri_opt = click.option(
 quiet_opt = click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary.")
 
 
+def executor_opts(f: Any) -> Any:
+    """--jobs, --executor and --scheduler: where the per-document work runs."""
+    f = click.option("--scheduler", help="Address of the Dask scheduler (with --executor dask).")(f)
+    f = click.option(
+        "--executor",
+        "executor_name",
+        type=click.Choice(["local", "dask"]),
+        default="local",
+        show_default=True,
+        help="local: worker processes on this machine; dask: a Dask distributed cluster "
+        "(pip install 'ldexport[dask]').",
+    )(f)
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=None,
+        help="Worker processes (default: the number of cores; 1 runs in this process).",
+    )(f)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="ldexport")
 def main() -> None:
@@ -118,8 +140,17 @@ def main() -> None:
     help="Folder to write <name>.ttl, <name>.jsonld and <name>.json into.",
 )
 @base_iri_opt
+@executor_opts
 @quiet_opt
-def convert(inputs: tuple[str, ...], out: str, base_iri: str, quiet: bool) -> None:
+def convert(
+    inputs: tuple[str, ...],
+    out: str,
+    base_iri: str,
+    jobs: int | None,
+    executor_name: str,
+    scheduler: str | None,
+    quiet: bool,
+) -> None:
     """Convert INPUT files (or folders of them) to Turtle, JSON-LD and model JSON.
 
     Each input is read (ODS text export, PDF, Word, Markdown, JSON or plain text; the
@@ -128,8 +159,15 @@ def convert(inputs: tuple[str, ...], out: str, base_iri: str, quiet: bool) -> No
     """
     files = expand_inputs(inputs)
     iris = iris_option(base_iri)
-    with progress(quiet, "converting", len(files)) as step:
-        outcomes = run_batch(files, Path(out), iris, progress=step)  # type: ignore[arg-type]
+    from ldexport.executor import Prefetch, make_executor
+
+    try:
+        executor = make_executor(executor_name, jobs, scheduler)
+    except LdexportError as exc:
+        raise click.UsageError(str(exc)) from exc
+    with executor, progress(quiet, "converting", len(files)) as step:
+        prefetch = Prefetch(executor, files, iris)
+        outcomes = run_batch(files, Path(out), iris, progress=step, convert=prefetch)  # type: ignore[arg-type]
     sys.exit(report(outcomes, quiet))
 
 
@@ -380,6 +418,7 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 @click.option("--landing-page", help="Web page of the dataset.")
 @click.option("--sparql-endpoint", help="Public SPARQL endpoint (void:sparqlEndpoint).")
 @click.option("--download-base", help="Where the output folder is served (default: B data/).")
+@executor_opts
 @quiet_opt
 def publish_cmd(
     inputs: tuple[str, ...],
@@ -392,6 +431,9 @@ def publish_cmd(
     landing_page: str | None,
     sparql_endpoint: str | None,
     download_base: str | None,
+    jobs: int | None,
+    executor_name: str,
+    scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Publish a dataset: every INPUT converted, validated and written to the output folder,
@@ -421,9 +463,23 @@ def publish_cmd(
     if source is click.core.ParameterSource.DEFAULT:
         base_iri = settings.base_iri
     iris = iris_option(base_iri)
-    with progress(quiet, "publishing", len(files)) as step:
+    from ldexport.executor import Prefetch, make_executor, to_convert
+
+    try:
+        executor = make_executor(executor_name, jobs, scheduler)
+    except LdexportError as exc:
+        raise click.UsageError(str(exc)) from exc
+    with executor, progress(quiet, "publishing", len(files)) as step:
         try:
-            result = publish_dataset(files, Path(out), iris, settings, progress=step)  # type: ignore[arg-type]
+            prefetch = Prefetch(executor, to_convert(files, Path(out), iris.base), iris)
+            result = publish_dataset(
+                files,
+                Path(out),
+                iris,
+                settings,
+                progress=step,  # type: ignore[arg-type]
+                convert=prefetch,
+            )
         except LdexportError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)

@@ -27,6 +27,10 @@ class Converted:
     resolution: Resolution
     graph: Graph
     report: ValidationReport
+    #: The per-document files (`ldexport.publish.render_document`) when a worker process
+    #: rendered them already, or the error that rendering raised.
+    rendered: dict[str, bytes] | None = None
+    render_error: str | None = None
 
 
 def parse_file(path: str | Path) -> list[Resolution]:

@@ -108,9 +108,10 @@ class Outcome:
         return not self.problems
 
 
-def write_document(item: Converted, out_dir: Path, iris: Iris) -> list[str]:
-    """The per-document files of one conforming resolution: its graph as Turtle and JSON-LD,
-    the model as JSON, and the Akoma Ntoso, MARCXML and Dublin Core exports."""
+def render_document(item: Converted, iris: Iris) -> dict[str, bytes]:
+    """The per-document files of one conforming resolution, by file name: its graph as
+    Turtle and JSON-LD, the model as JSON, and the Akoma Ntoso, MARCXML and Dublin Core
+    exports.  Raises LdexportError when one of them does not pass its schema."""
     from ldexport.export import FORMATS, render
 
     name = file_name(item.resolution.symbol)
@@ -121,6 +122,15 @@ def write_document(item: Converted, out_dir: Path, iris: Iris) -> list[str]:
     }
     for fmt, spec in FORMATS.items():
         files[f"{name}.{spec.suffix}"] = render(fmt, item.resolution, iris)
+    return files
+
+
+def write_document(item: Converted, out_dir: Path, iris: Iris) -> list[str]:
+    """Write the per-document files of one conforming resolution (see `render_document`);
+    files a worker process rendered already (`item.rendered`) are written as they are."""
+    if item.render_error is not None:
+        raise LdexportError(item.render_error)
+    files = item.rendered if item.rendered is not None else render_document(item, iris)
     for fname, data in files.items():
         atomic_write(out_dir / fname, data)
     return list(files)
@@ -131,13 +141,16 @@ def run_batch(
     out_dir: Path,
     iris: Iris,
     progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda xs: xs,
+    convert: Callable[[Path, Iris], Sequence[Converted]] | None = None,
 ) -> list[Outcome]:
-    """Convert, validate and write every input; one bad input never stops the others."""
+    """Convert, validate and write every input; one bad input never stops the others.
+    `convert` (default `ldexport.convert.convert_file`) turns one input into its documents
+    (`ldexport.executor.Prefetch` does it on worker processes)."""
     outcomes = []
     for path in progress(inputs):
         outcome = Outcome(str(path))
         try:
-            converted = convert_file(path, iris)
+            converted = (convert or convert_file)(path, iris)
         except LdexportError as exc:
             outcome.problems.append(str(exc))
             outcomes.append(outcome)

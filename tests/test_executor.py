@@ -1,0 +1,119 @@
+"""The executors (ldexport.executor) change where the work runs, never what is written:
+in-process, two local worker processes and a Dask LocalCluster of two workers publish the
+same bytes.  Dask distributed is required here (the extra `ldexport[dask]`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from distributed import Client, LocalCluster
+
+from ldexport.dataset import publish_dataset
+from ldexport.errors import LdexportError
+from ldexport.executor import LocalExecutor, Prefetch, make_executor, to_convert
+from ldexport.iris import Iris
+from ldexport.publish import run_batch
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+#: Text sources of three layouts, one that does not conform (A/RES/80/3) and one that is
+#: not a resolution at all; PDFs are left out to keep the test short.
+INPUTS = [
+    CORPUS / "A_RES_58_136.txt",
+    CORPUS / "A_RES_80_10.md",
+    CORPUS / "A_RES_80_3.md",
+    CORPUS / "A_RES_80_7__raw-extract.txt",
+    CORPUS / "S_RES_1590_2005.txt",
+    CORPUS / "S_RES_1663_2006.txt",
+    CORPUS / "SOURCES.md",
+]
+EPOCH = "1700000000"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def publish_with(executor: object, out: Path) -> dict[str, bytes]:
+    iris = Iris()
+    prefetch = Prefetch(executor, to_convert(INPUTS, out, iris.base), iris)
+    result = publish_dataset(INPUTS, out, iris, convert=prefetch)
+    assert len(result.manifest.documents) == 5
+    assert any(o.problems for o in result.outcomes)  # A/RES/80/3 and SOURCES.md
+    return tree(out)
+
+
+@pytest.fixture(scope="module")
+def in_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, bytes]]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path_factory.mktemp("one") / "out"
+    with LocalExecutor(1) as executor:
+        yield publish_with(executor, out)
+    mp.undo()
+
+
+def test_two_local_workers_write_the_same_bytes(
+    in_process: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    with LocalExecutor(2) as executor:
+        got = publish_with(executor, tmp_path / "out")
+    assert got.keys() == in_process.keys()
+    assert [k for k in got if got[k] != in_process[k]] == []
+
+
+def test_dask_local_cluster_writes_the_same_bytes(
+    in_process: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster,
+        Client(cluster) as client,
+        make_executor("dask", scheduler=client) as executor,
+    ):
+        got = publish_with(executor, tmp_path / "out")
+    assert got.keys() == in_process.keys()
+    assert [k for k in got if got[k] != in_process[k]] == []
+
+
+def test_convert_with_workers_writes_the_same_bytes(tmp_path: Path) -> None:
+    iris = Iris()
+    outs = []
+    for jobs in (1, 2):
+        with LocalExecutor(jobs) as executor:
+            out = tmp_path / f"j{jobs}"
+            outcomes = run_batch(INPUTS, out, iris, convert=Prefetch(executor, INPUTS, iris))
+        assert [o.path for o in outcomes] == [str(p) for p in INPUTS]
+        outs.append((tree(out), [(o.problems, o.written) for o in outcomes]))
+    assert outs[0] == outs[1]
+
+
+def test_prefetch_converts_a_path_it_did_not_expect(tmp_path: Path) -> None:
+    iris = Iris()
+    with LocalExecutor(2) as executor:
+        prefetch = Prefetch(executor, INPUTS[:2], iris)
+        assert prefetch(INPUTS[4], iris)[0].resolution.symbol == "S/RES/1590(2005)"
+        assert prefetch(INPUTS[1], iris)[0].resolution.symbol == "A/RES/80/10"  # skips [0]
+        with pytest.raises(LdexportError):
+            prefetch(INPUTS[6], iris)
+
+
+def test_unchanged_inputs_are_not_converted_again(
+    in_process: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    out = tmp_path / "out"
+    with LocalExecutor(1) as executor:
+        publish_with(executor, out)
+    assert to_convert(INPUTS, out, Iris().base) == [CORPUS / "A_RES_80_3.md", INPUTS[6]]
+
+
+def test_unknown_executor_and_missing_scheduler() -> None:
+    with pytest.raises(LdexportError, match="unknown executor"):
+        make_executor("spark")
+    with pytest.raises(LdexportError, match="--scheduler"):
+        make_executor("dask")
