@@ -69,7 +69,8 @@ from ldexport.un import ORGANS
 
 log = logging.getLogger("ldexport.serve")
 
-MAX_TARGET = 2048  # longest request target (path and query) answered; longer gets 414
+MAX_PATH = 2048  # longest request path answered; longer gets 414
+MAX_QUERY_STRING = 8192  # longest query string (a SPARQL query by GET); longer gets 414
 MAX_FORM = 1 << 20  # largest POST body read
 INDEX_PAGE = 50
 
@@ -507,7 +508,7 @@ class Server:
             if browser:
                 return self.sparql_page(request, _example(request))
             if conneg.best(accept, ["text/turtle"]):
-                endpoint = str(request.url.replace(query=""))
+                endpoint = self.site.base + "sparql"
                 return representation(
                     request,
                     service_description(endpoint),
@@ -543,7 +544,7 @@ class Server:
                 )
             return error(exc.status, exc.message, exc.headers)
         if outcome.status == 400:
-            message = f"the query does not parse: {outcome.message}"
+            message = outcome.message or "bad request"
             if browser:
                 return self.sparql_page(request, req.query, error_text=message, status=400)
             return error(400, message)
@@ -616,7 +617,7 @@ class Server:
             except QueryRefused as exc:
                 return error(exc.status, exc.message)
             params = parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True)
-        base_url = str(request.url.replace(query=""))
+        base_url = self.site.base + "oai"  # the base IRI's, never the Host header's
         body = self.repository.respond(params, base_url)
         return Response(body, media_type="text/xml; charset=utf-8")
 
@@ -667,16 +668,18 @@ async def _read_body(request: Request, limit: int) -> bytes:
 
 
 class TargetLimit:
-    """414 for request targets longer than MAX_TARGET, before any routing."""
+    """414 for request paths or query strings longer than the limits, before any routing
+    (a long SPARQL query goes by POST)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            size = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
-            if size > MAX_TARGET:
-                await error(414, "the address is too long")(scope, receive, send)
+            path, query = scope.get("raw_path", b""), scope.get("query_string", b"")
+            if len(path) > MAX_PATH or len(query) > MAX_QUERY_STRING:
+                answer = error(414, "the address is too long (send a long query by POST)")
+                await answer(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -704,8 +707,15 @@ def create_app(options: Options) -> Starlette:
         Route("/.well-known/void", server.void, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(packages=[("ldexport.serve", "static")]), name="static"),
         Route("/data/{rest:path}", server.data, methods=["GET", "HEAD"]),
-        Route("/{rest:path}", server.thing, methods=["GET", "HEAD"]),
     ]
+    # The catalogue's download URLs (setting download-base): served here too when they are
+    # under the base IRI but not at B data/.
+    download = site.settings.get("download_base")
+    if isinstance(download, str) and download.startswith(site.base) and download != site.base:
+        prefix = "/" + download[len(site.base) :].strip("/")
+        if prefix not in ("/data", "/"):
+            routes.append(Route(prefix + "/{rest:path}", server.data, methods=["GET", "HEAD"]))
+    routes.append(Route("/{rest:path}", server.thing, methods=["GET", "HEAD"]))
     root = site.root.rstrip("/")
     if root:
         routes = [

@@ -111,17 +111,13 @@ def serve(
         f"{server.store_seconds:.2f} s; serving {output} at {here}",
         err=True,
     )
-    if (
-        (base.hostname, base.port or 80) != (host, port)
-        and base.hostname
-        not in (
-            "localhost",
-            host,
-        )
-    ) or (base.port or 80) != port:
+    loopback = {"localhost", "127.0.0.1", "::1"}
+    same_host = base.hostname == host or {base.hostname, host} <= loopback
+    base_port = base.port or (443 if base.scheme == "https" else 80)
+    if not (same_host and base_port == port):
         click.echo(
             f"note: the dataset's IRIs start with {site.base}; pages link by path, so they work "
-            f"here too, but IRIs resolve only where {site.base} is served",
+            f"here too, but the IRIs themselves resolve where {site.base} is served",
             err=True,
         )
     if not site.settings.get("contact_email"):

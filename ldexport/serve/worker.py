@@ -82,12 +82,17 @@ def run(
 ) -> tuple[dict[str, Any], bytes]:
     """Run one job; the header says the status, the media type and whether it was cut."""
     kwargs: dict[str, Any] = {}
-    if job.get("default_graphs"):
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if job.get("named_graphs"):
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    try:
+        if job.get("default_graphs"):
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+        elif job.get("named_graphs"):
+            kwargs["default_graph"] = ox.DefaultGraph()  # the protocol: empty unless given
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if job.get("named_graphs"):
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    except ValueError as exc:
+        return {"status": 400, "message": f"a graph IRI is not valid: {exc}"}, b""
     budget = results.Budget(int(job["max_rows"]), int(job["max_bytes"]))
     try:
         answer = store.query(job["query"], base_iri=job.get("base_iri"), **kwargs)
@@ -112,7 +117,7 @@ def run(
                 rows = ([solution[v] for v in variables] for solution in answer)
                 body = results.solutions(fmt, variables, rows, budget)
     except SyntaxError as exc:
-        return {"status": 400, "message": str(exc)}, b""
+        return {"status": 400, "message": f"the query does not parse: {exc}"}, b""
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         return {"status": 500, "message": f"the query failed: {exc}"}, b""
     header = {

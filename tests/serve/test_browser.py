@@ -142,7 +142,7 @@ def test_readable_on_a_phone(browser: Any, served: Served) -> None:
     driver = browser
     driver.set_window_size(390, 844)
     try:
-        for path in ("", "data/A_RES_61_295.html", "data/S_RES_1590_2005.html"):
+        for path in ("", "data/S_RES_1590_2005.html", "data/A_RES_61_295.html"):
             driver.get(served.url(path))
             overflow = driver.execute_script(
                 "return document.documentElement.scrollWidth - window.innerWidth"

@@ -101,8 +101,10 @@ def test_very_long_iris(served: Served, length: int) -> None:
 
 
 def test_long_query_string_and_headers(served: Served) -> None:
-    status, _body = raw_get(served, "/?q=" + "x" * 5000)
+    status, _ = raw_get(served, "/?q=" + "x" * 9000)
     assert status == 414
+    status, _ = raw_get(served, "/?q=" + "x" * 5000)
+    assert status == 200
     status, _ = raw_get(served, "/", {"Accept": "text/html;q=0.5, " * 2000})
     assert status in (200, 400, 431)
 
@@ -199,7 +201,7 @@ def test_never_ending_query_is_stopped_while_others_are_answered(served: Served)
 
 def test_query_answered_while_another_never_ends(served: Served) -> None:
     """One worker stuck on an endless query; the other answers short queries meanwhile."""
-    endless = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g"
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     done: list[int] = []
     t = threading.Thread(
         target=lambda: done.append(

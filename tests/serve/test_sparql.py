@@ -170,6 +170,25 @@ def test_named_graphs_and_default_graph(served: Served) -> None:
     assert n == manifest["documents"]["S_RES_1709_2006"]["triples"]
 
 
+def test_bad_graph_iri_is_400(served: Served) -> None:
+    r = requests.get(
+        served.url("sparql"),
+        params={"query": "ASK { ?s ?p ?o }", "default-graph-uri": "not an iri"},
+        timeout=30,
+    )
+    assert r.status_code == 400 and "graph IRI" in r.text
+    only_named = requests.get(
+        served.url("sparql"),
+        params={
+            "query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+            "named-graph-uri": served.url("graph/S_RES_1709_2006"),
+        },
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
+    assert only_named["results"]["bindings"][0]["n"]["value"] == "0"  # empty default graph
+
+
 def test_result_limit(served: Served) -> None:
     r = requests.get(
         served.url("sparql"),
