@@ -53,7 +53,7 @@ from ldexport.serve.responses import (
     media_type,
     representation,
 )
-from ldexport.serve.site import EXPORTS, Site
+from ldexport.serve.site import EXPORTS, Site, base_iri, load_manifest
 from ldexport.serve.sparql import (
     EXAMPLES,
     HTML_FORMATS,
@@ -141,24 +141,14 @@ class Server:
     def __init__(self, options: Options) -> None:
         self.options = options
         out_dir = options.out_dir.resolve()
+        manifest = load_manifest(out_dir)
         self.store_dir = StoreDir()
         try:
-            from ldexport.manifest import Manifest
-
-            manifest_path = out_dir / "manifest.json"
-            if not manifest_path.is_file():
-                from ldexport.serve.site import SiteError
-
-                raise SiteError(
-                    f"{out_dir}: no manifest.json; is this a folder `ldexport publish` wrote?"
-                )
-            manifest = Manifest.from_json(manifest_path.read_bytes())
-            base = manifest.settings.get("base_iri") or manifest.fingerprint["base_iri"]
             started = time.monotonic()
-            self.quads = build_store(out_dir, manifest, base, self.store_dir.path)
+            self.quads = build_store(out_dir, manifest, base_iri(manifest), self.store_dir.path)
             self.store_seconds = time.monotonic() - started
             self.store = ox.Store.read_only(str(self.store_dir.path))
-            self.site = Site.open(out_dir, self.store)
+            self.site = Site.open(out_dir, self.store, manifest)
         except BaseException:
             self.store_dir.close()
             raise

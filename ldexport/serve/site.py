@@ -119,28 +119,21 @@ class Site:
     # -- building
 
     @classmethod
-    def open(cls, out_dir: Path, store: ox.Store) -> Site:
-        path = out_dir / MANIFEST_NAME
-        try:
-            manifest = Manifest.from_json(path.read_bytes())
-        except FileNotFoundError as exc:
-            raise SiteError(
-                f"{out_dir}: no {MANIFEST_NAME}; is this a folder `ldexport publish` wrote?"
-            ) from exc
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise SiteError(f"{path}: cannot be read: {exc}") from exc
-        base = manifest.settings.get("base_iri") or manifest.fingerprint.get("base_iri")
-        if not isinstance(base, str):
-            raise SiteError(f"{path}: names no base IRI")
-        site = cls(out_dir, manifest, Iris(base), store, dict(manifest.settings))
-        site.modified = path.stat().st_mtime
+    def open(cls, out_dir: Path, store: ox.Store, manifest: Manifest | None = None) -> Site:
+        manifest = manifest or load_manifest(out_dir)
+        site = cls(out_dir, manifest, Iris(base_iri(manifest)), store, dict(manifest.settings))
+        site.modified = (out_dir / MANIFEST_NAME).stat().st_mtime
         site._index()
         return site
 
     def _index(self) -> None:
-        titles = self._titles()
+        """The index, from the manifest and three queries (no per-document file is read,
+        so that starting on a large dataset stays quick)."""
+        facts = self._expressions()
+        sessions = self._session_labels()
         for name, entry in sorted(self.manifest.documents.items()):
-            self.documents[name] = self._document(entry, titles.get(entry.symbol))
+            title, published = facts.get(entry.symbol, (None, None))
+            self.documents[name] = self._document(entry, title, published, sessions)
             self.by_symbol[canonical(entry.symbol)] = name
             self.by_work[self.iris.work(entry.symbol)] = name
         query = f"SELECT DISTINCT ?id WHERE {{ ?w <{DCTERMS}identifier> ?id }}"
@@ -159,30 +152,57 @@ class Site:
             self.public.update(entry.files)
         self.public.update(rel for rel in TOP_FILES if (self.out_dir / rel).is_file())
 
-    def _titles(self) -> dict[str, str]:
+    def _expressions(self) -> dict[str, tuple[str | None, str | None]]:
+        """symbol -> (title, distribution date) of every work with an expression."""
         query = (
-            f"SELECT ?id ?title WHERE {{ ?w <{DCTERMS}identifier> ?id ; <{ELI}is_realized_by> ?e . "
-            f"?e <{ELI}title> ?title }}"
+            f"SELECT ?id ?title ?published WHERE {{ ?w <{DCTERMS}identifier> ?id ; "
+            f"<{ELI}is_realized_by> ?e . OPTIONAL {{ ?e <{ELI}title> ?title }} "
+            f"OPTIONAL {{ ?e <{ELI}date_publication> ?published }} }}"
         )
-        return {row["id"].value: row["title"].value for row in self.query(query)}
+        out: dict[str, tuple[str | None, str | None]] = {}
+        for row in self.query(query):
+            title, published = row["title"], row["published"]
+            out[row["id"].value] = (
+                title.value if title is not None else None,
+                published.value if published is not None else None,
+            )
+        return out
 
-    def _document(self, entry: DocumentEntry, title: str | None) -> Document:
+    def _session_labels(self) -> dict[str, str]:
+        query = (
+            f"SELECT ?s ?label WHERE {{ ?s a <{ELI_DL}ParliamentaryTerm> ; <{RDFS}label> ?label }}"
+        )
+        return {row["s"].value: row["label"].value for row in self.query(query)}
+
+    def _document(
+        self,
+        entry: DocumentEntry,
+        title: str | None,
+        published: str | None,
+        sessions: dict[str, str],
+    ) -> Document:
         info = describe(entry.symbol)
-        model = self.model(entry.name)
-        session_label = model.session.label if model and model.session else None
-        date = entry.adoption_date or (model.adoption_date if model else None)
-        year = info.year or (date[:4] if date else None)
-        if not year and model and model.distribution_date:
-            year = model.distribution_date[:4]
+        body = entry.body or info.body or ""
+        date = entry.adoption_date
+        council = re.match(r"^S/((?:19|20)\d\d)/", canonical(entry.symbol))
+        year = (
+            info.year
+            or (date[:4] if date else None)
+            or (published[:4] if published else None)
+            or (council.group(1) if council else None)
+        )
+        label = None
+        if entry.session and body:
+            label = sessions.get(self.iris.session(body, entry.session))
         return Document(
             name=entry.name,
             symbol=entry.symbol,
-            body=entry.body or (model.body if model else "") or "",
+            body=body,
             session=entry.session,
-            session_label=session_label,
+            session_label=label,
             date=date,
             year=year,
-            title=title or (model.title if model else None),
+            title=title,
             datestamp=entry.converted_at,
             shard=entry.shard,
             files=tuple(entry.files),
@@ -374,6 +394,27 @@ class Site:
 
     def name_of(self, symbol: str) -> str | None:
         return self.by_symbol.get(canonical(symbol))
+
+
+def load_manifest(out_dir: Path) -> Manifest:
+    """The manifest of a published folder; SiteError when there is none to serve."""
+    path = out_dir / MANIFEST_NAME
+    try:
+        return Manifest.from_json(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise SiteError(
+            f"{out_dir}: no {MANIFEST_NAME}; is this a folder `ldexport publish` wrote?"
+        ) from exc
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SiteError(f"{path}: cannot be read: {exc}") from exc
+
+
+def base_iri(manifest: Manifest) -> str:
+    """The base IRI the folder was published with."""
+    base = manifest.settings.get("base_iri") or manifest.fingerprint.get("base_iri")
+    if not isinstance(base, str):
+        raise SiteError(f"{MANIFEST_NAME} names no base IRI")
+    return base
 
 
 def _node(iri: str) -> ox.NamedNode | None:
