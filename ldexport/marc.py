@@ -33,6 +33,7 @@ from pymarc import Field, Indicators, Record, Subfield
 
 from ldexport.iris import Iris, undocs
 from ldexport.model import Resolution
+from ldexport.subjects import marc_subject_fields
 from ldexport.symbols import canonical, describe
 from ldexport.un import long_date, ordinal
 
@@ -338,6 +339,7 @@ def to_marc(res: Resolution, iris: Iris) -> Record:
         _symbol(res),
         _title(res),
         _field("269", " ", " ", ("a", issued.isoformat() if issued else None)),
+        *marc_subject_fields(res),
         _field("710", "2", " ", ("a", organ_heading(res))),
         *_relationships(res),
         *_links(res, iris),

@@ -1,0 +1,148 @@
+"""The UNBIS subjects of a resolution in its RDF graph (docs/rdf-model.md, "Subjects").
+
+`add_subjects(graph, res, iris)` adds what `ldexport.subjects.assign` finds:
+
+```turtle
+W eli:is_about unbis:1006475 .                       # a subject of the resolution
+<W#para_5> eli:is_about unbis:1006475 .              # ... named in operative paragraph 5
+<W#subject_1006475> a ldx:SubjectAssignment ;        # why: one node per subject
+    ldx:assignedTo W ; ldx:concept unbis:1006475 ;
+    ldx:weight 0.945 ; ldx:occurrences 23 ;
+    ldx:matchedText "terrorism"@en, "counter-terrorism"@en ;
+    ldx:matchedIn <W/eng>, <W#preamble__container_1>, <W#para_5> .   # <W/eng>: the title
+unbis:1006475 a skos:Concept ;                       # the concept, self-contained:
+    skos:prefLabel "TERRORISM"@en, "TERRORISME"@fr, ... ;   # six languages
+    skos:inScheme unbis:01, unbis:14 ;               # its UNBIS domains
+    skos:broader unbis:1004998, unbis:140402 .       # each with its labels and domains too
+unbis:01 a skos:ConceptScheme ; skos:prefLabel "POLITICAL AND LEGAL QUESTIONS"@en .
+```
+
+An operative paragraph is about those of the resolution's subjects it names.  Its
+`eli:is_about` has no node of its own: its evidence is the resolution's node, which lists the
+paragraph under `ldx:matchedIn` with the words that matched.  (A node per paragraph assignment,
+eight triples each, more than doubled the graph of a long resolution and its serialisation
+time; the per-paragraph weights stay available from `assign`.)
+
+Every concept the graph names is described in it, so that each document's graph validates
+alone and a portal can show and search subjects in any official language without fetching the
+thesaurus.  The graph stays deterministic: assignments are a pure function of the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+
+from ldexport.iris import Iris
+from ldexport.model import Resolution
+from ldexport.namespaces import ELI, LDX, RDF, SKOS, XSD
+from ldexport.subjects import UNBIS, Concept, Lexicon, SubjectAssignment, assign, fold, lexicon
+
+
+def add_subjects(graph: Graph, res: Resolution, iris: Iris, *, describe: bool = True) -> None:
+    """Add the UNBIS subjects of `res` (and of its operative paragraphs) to its graph.
+
+    With `describe=False` each concept gets only its type and English label; the rest (six
+    languages, broader concepts, domains) is then for `concepts_graph` to publish once for the
+    whole dataset.
+    """
+    assignments = assign(res)
+    if not assignments:
+        return
+    lex = lexicon()
+    work = URIRef(iris.work(res.symbol))
+    for assignment in assignments:
+        if assignment.target is None:
+            _assignment(graph, res, iris, work, assignment)
+        else:
+            target = URIRef(iris.part(res.symbol, assignment.target))
+            graph.add((target, ELI.is_about, URIRef(assignment.iri)))
+    if describe:
+        _concepts(graph, lex, (a.concept for a in assignments))
+    else:
+        for concept in sorted({a.concept for a in assignments}):
+            node = URIRef(UNBIS + concept)
+            graph.add((node, RDF.type, SKOS.Concept))
+            graph.add((node, SKOS.prefLabel, Literal(lex.concepts[concept].label, lang="en")))
+
+
+def concepts_graph(concepts: Iterable[str], graph: Graph | None = None) -> Graph:
+    """The description of UNBIS concepts (six-language labels, broader concepts, domains), as
+    `add_subjects` writes it into a document's graph: for a dataset that publishes it once."""
+    out = graph if graph is not None else Graph()
+    _concepts(out, lexicon(), concepts)
+    return out
+
+
+def assignment_iri(iris: Iris, symbol: str, concept: str) -> URIRef:
+    """`<work>#subject_<concept id>`: the node of the resolution's assignment of a concept."""
+    return URIRef(iris.part(symbol, f"subject_{concept}"))
+
+
+def place_iri(iris: Iris, res: Resolution, place: str) -> URIRef:
+    """The node a piece of evidence points at: the English expression for the title, the agenda
+    item for its title, else the subdivision (`place` is its eId)."""
+    work = iris.work(res.symbol)
+    if place == "title":
+        return URIRef(iris.expression(res.symbol, res.language))
+    if place.startswith("agenda:"):
+        if res.session is None:  # the graph has no agenda item node without a session
+            return URIRef(work)
+        return URIRef(iris.agenda_item(res.body, res.session.number, place[len("agenda:") :]))
+    return URIRef(iris.part(res.symbol, place))
+
+
+def _assignment(
+    graph: Graph, res: Resolution, iris: Iris, work: URIRef, assignment: SubjectAssignment
+) -> None:
+    concept = URIRef(assignment.iri)
+    node = assignment_iri(iris, res.symbol, assignment.concept)
+    graph.add((work, ELI.is_about, concept))
+    graph.add((node, RDF.type, LDX.SubjectAssignment))
+    graph.add((node, LDX.assignedTo, work))
+    graph.add((node, LDX.concept, concept))
+    graph.add(
+        (node, LDX.weight, Literal(Decimal(f"{assignment.weight:.3f}"), datatype=XSD.decimal))
+    )
+    count = sum(e.count for e in assignment.evidence)
+    graph.add((node, LDX.occurrences, Literal(count, datatype=XSD.integer)))
+    for words in _distinct(assignment.words):
+        graph.add((node, LDX.matchedText, Literal(words, lang="en")))
+    for evidence in assignment.evidence:
+        graph.add((node, LDX.matchedIn, place_iri(iris, res, evidence.place)))
+
+
+def _distinct(words: Iterable[str]) -> list[str]:
+    """Word groups once each, case aside (the first spelling printed is kept)."""
+    seen: dict[str, str] = {}
+    for group in words:
+        seen.setdefault(fold(group), group)
+    return list(seen.values())
+
+
+def _concepts(graph: Graph, lex: Lexicon, ids: Iterable[str]) -> None:
+    """The concepts named, and the concepts directly broader than them, with their labels."""
+    named = sorted(set(ids))
+    broader = sorted({b for c in named for b in lex.concepts[c].broader} - set(named))
+    for concept in named:
+        node = _concept(graph, lex, lex.concepts[concept])
+        for above in lex.concepts[concept].broader:
+            graph.add((node, SKOS.broader, URIRef(UNBIS + above)))
+    for concept in broader:
+        _concept(graph, lex, lex.concepts[concept])
+
+
+def _concept(graph: Graph, lex: Lexicon, concept: Concept) -> URIRef:
+    node = URIRef(concept.iri)
+    graph.add((node, RDF.type, SKOS.Concept))
+    for language, label in zip(lex.languages, concept.labels, strict=True):
+        if label:
+            graph.add((node, SKOS.prefLabel, Literal(label, lang=language)))
+    for domain in lex.domains(concept.id):
+        scheme = URIRef(UNBIS + domain)
+        graph.add((node, SKOS.inScheme, scheme))
+        graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+        graph.add((scheme, SKOS.prefLabel, Literal(lex.schemes[domain], lang="en")))
+    return node
