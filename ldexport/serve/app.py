@@ -493,7 +493,8 @@ class Server:
             return self.fail(request, exc.status, exc.message, exc.headers)
         fmt = req.format or None
         all_types = [*results.SOLUTION_TYPES, *results.GRAPH_TYPES]
-        browser = fmt is None and conneg.best(accept, ["text/html", *all_types]) == "text/html"
+        # people: text/html preferred to every result format (curl's */* gets results)
+        browser = fmt is None and conneg.best(accept, [*all_types, "text/html"]) == "text/html"
         if req.query is None or not req.query.strip():
             if browser:
                 return self.sparql_page(request, _example(request))

@@ -308,3 +308,13 @@ def _count(served: Served) -> int:
         timeout=30,
     )
     return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_any_type_gets_results_not_the_form(served: Served) -> None:
+    for accept in ("*/*", None):
+        headers = {"Accept": accept} if accept else {}
+        r = requests.get(
+            served.url("sparql"), params={"query": "ASK { ?s ?p ?o }"}, headers=headers
+        )
+        assert r.headers["Content-Type"] == "application/sparql-results+json", accept
+        assert r.json()["boolean"] is True
