@@ -103,6 +103,15 @@ class Node:
     children: list[Node] = field(default_factory=list)
     group: str | None = None  # "preamble" / "operative" for the first of a top-level run
 
+    @property
+    def name(self) -> str:
+        """How a screen reader names the subdivision ("paragraph 5", "sub-paragraph (a)")."""
+        kind = {"pre": "preambular paragraph", "op": "paragraph", "sub": "sub-paragraph"}
+        what = kind.get(self.kind, self.kind)
+        if self.label:
+            return f"{what} {self.label.rstrip('.')}"
+        return f"{what} {self.eid.rsplit('_', 1)[-1]}"
+
 
 def _label(part: Subdivision) -> str:
     n = part.number or ""

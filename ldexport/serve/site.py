@@ -306,7 +306,10 @@ class Site:
         for predicate in LABELS:
             for quad in self.store.quads_for_pattern(node, ox.NamedNode(predicate), None, None):
                 if isinstance(quad.object, ox.Literal | ox.NamedNode):
-                    return str(quad.object.value)
+                    value = str(quad.object.value)
+                    if predicate == f"{SKOS}notation" and "/agenda-item/" in iri:
+                        return f"Agenda item {value}"
+                    return value
         return None
 
     def identifier(self, iri: str) -> str | None:

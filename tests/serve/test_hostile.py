@@ -5,6 +5,8 @@ server keeps answering everyone else."""
 from __future__ import annotations
 
 import http.client
+import os
+import signal
 import socket
 import threading
 import time
@@ -273,3 +275,41 @@ def test_query_past_the_memory_limit_ends_only_its_worker(served: Served, tmp_pa
     finally:
         stop(proc)
     assert "Traceback" not in log.read_text(errors="replace")
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended already
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_no_query_worker_outlives_the_server(served: Served, tmp_path: Path, how: str) -> None:
+    """Stopped politely or killed, the server leaves no worker behind, even one that is in
+    the middle of a query that never ends."""
+    port = free_port()
+    proc = start(served.out, port, tmp_path / "serve.log", "--sparql-timeout", "600")
+    workers = _children(proc.pid)
+    assert len(workers) == 2
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    t = threading.Thread(
+        target=lambda: requests.get(
+            f"http://127.0.0.1:{port}/sparql", params={"query": endless}, timeout=30
+        ),
+        daemon=True,
+    )
+    t.start()
+    time.sleep(0.5)
+    os.kill(proc.pid, getattr(signal, how))
+    proc.wait(15)
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)]
