@@ -8,3 +8,5 @@ Modules: `app` (routes), `conneg` (Accept), `site` (the folder), `store` (Oxigra
 `sparql` + `worker` + `query` + `results` (the endpoint), `oai`, `html` + templates/,
 `responses` (validators, gzip), `cli` (the click command).
 """
+
+from __future__ import annotations

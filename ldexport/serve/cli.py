@@ -132,5 +132,5 @@ def serve(
         log_level=log_level,
         server_header=False,
         proxy_headers=False,
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=3,
     )

@@ -1,0 +1,1 @@
+"""Tests of `ldexport serve` (a package, so that its conftest stands apart)."""
