@@ -55,7 +55,8 @@ class Served:
         return self.log.read_text(errors="replace")
 
 
-def start(out: Path, port: int, log: Path, *extra: str) -> subprocess.Popen[bytes]:
+def start(out: Path, port: int, log: Path, *extra: str, root: str = "/") -> subprocess.Popen[bytes]:
+    """Start `ldexport serve` on `out` and wait (90 s at most) until `root` answers 200."""
     cmd = [
         *serve_command(),
         str(out),
@@ -73,7 +74,7 @@ def start(out: Path, port: int, log: Path, *extra: str) -> subprocess.Popen[byte
     ]
     with log.open("wb") as sink:
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}/"
+    base = f"http://127.0.0.1:{port}{root}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:
