@@ -133,6 +133,8 @@ def write_document(item: Converted, out_dir: Path, iris: Iris) -> list[str]:
     files = item.rendered if item.rendered is not None else render_document(item, iris)
     for fname, data in files.items():
         atomic_write(out_dir / fname, data)
+    if item.rendered is not None:  # written: callers that keep the item need not keep these
+        object.__setattr__(item, "rendered", None)
     return list(files)
 
 
