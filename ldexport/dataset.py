@@ -30,7 +30,7 @@ import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -1211,6 +1211,8 @@ _GENERATED_SUFFIXES = (".ttl", ".jsonld", ".json", ".nq", ".trig", ".gz")
 
 
 _DUPLICATE = "is already published from an earlier input; left out"
+#: The graph of a published document in `PublishResult.outcomes` (its triples are in files).
+_WRITTEN = Graph(bind_namespaces="none")
 
 
 def publish_dataset(
@@ -1283,8 +1285,9 @@ def publish_dataset(
                     outcome.problems.append(str(exc))
                     continue
                 outcome.written.extend(files)
-                outcome.converted.append(item)
                 writer.add(item.resolution, item.graph, str(path), converted_at, files)
+                # its graph (~370 KB) is in the files now: not kept, only the model (~30 KB)
+                outcome.converted.append(replace(item, graph=_WRITTEN))
         converted = {
             file_name(item.resolution.symbol) for o in result.outcomes for item in o.converted
         }
