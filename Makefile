@@ -4,14 +4,25 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: publish test lint typecheck unit namespaces clean
+.PHONY: publish test browser lint typecheck unit namespaces clean
 
 # Quick start 1: set up and run the main job on the bundled example documents.
 publish: $(STAMP)
 	$(BIN)/ldexport publish -o output/
 
 # Quick start 2: set up and run every check (lint, types, tests).
-test: $(STAMP) lint typecheck unit
+test: $(STAMP) browser lint typecheck unit
+
+# The serving tests drive a real browser: Debian's Chromium and ChromeDriver (a browser
+# download such as `playwright install` cannot work without the internet).
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	  else \
+	    echo "The browser tests need Chromium: sudo apt-get install chromium chromium-driver"; exit 1; \
+	  fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -543,5 +543,16 @@ def load_cmd(
     sys.exit(0 if result.ok else 1)
 
 
+def _add_commands() -> None:
+    """Commands whose code lives with its stage: serving and recorded votes."""
+    from ldexport.serve.cli import serve
+    from ldexport.votes_cli import votes
+
+    main.add_command(serve)
+    main.add_command(votes)
+
+
+_add_commands()
+
 if __name__ == "__main__":
     main()

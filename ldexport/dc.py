@@ -29,6 +29,7 @@ from ldexport.marc import (
     schema_errors,
 )
 from ldexport.model import Resolution
+from ldexport.subjects import dc_subjects
 from ldexport.symbols import canonical
 from ldexport.un import ordinal
 
@@ -96,7 +97,7 @@ def dc_elements(res: Resolution, iris: Iris) -> list[tuple[str, str]]:
     values: dict[str, list[str | None]] = {
         "title": [res.title],
         "creator": [_creator(res)],
-        "subject": [item.label for item in res.agenda_items if res.session],
+        "subject": [*(item.label for item in res.agenda_items if res.session), *dc_subjects(res)],
         "description": list(_descriptions(res)),
         "publisher": ["United Nations"],
         "contributor": [_contributor(res)],

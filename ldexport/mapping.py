@@ -13,6 +13,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ldexport.iris import MANIFESTATION, Iris, akn_work, undocs
+from ldexport.mapping_subjects import add_subjects
 from ldexport.model import Citation, CitationKind, Footnote, Kind, Resolution, Subdivision
 from ldexport.namespaces import (
     DCTERMS,
@@ -88,6 +89,7 @@ def to_graph(res: Resolution, iris: Iris) -> Graph:
     """The RDF description of one resolution (see docs/rdf-model.md)."""
     g = new_graph()
     _Mapper(g, res, iris).run()
+    add_subjects(g, res, iris)  # UNBIS subjects: derived from the text, see ldexport/subjects.py
     return g
 
 

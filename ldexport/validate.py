@@ -51,7 +51,7 @@ from ldexport.resources import data_dir
 
 #: The shapes files of a document's graph, in shapes/ (dcat-ap.shacl.ttl there is the
 #: catalogue's, checked by ldexport.dataset).
-DOCUMENT_SHAPES = ("ldexport.shacl.ttl",)
+DOCUMENT_SHAPES = ("ldexport.shacl.ttl", "subjects.shacl.ttl")
 
 #: RDF formats `validate_file` reads, by file extension.
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}

@@ -47,6 +47,7 @@ from ldexport.model import (
     Subdivision,
 )
 from ldexport.namespaces import DCTERMS, ELI, ELI_DL, SKOS
+from ldexport.subjects import dc_subjects
 
 from conftest import DOCUMENTS, EXAMPLES, ROOT, SEED
 
@@ -248,7 +249,9 @@ def test_seed_dublin_core() -> None:
     assert values["language"] == ["en"]
     assert values["source"] == ["A/58/499"]
     assert values["publisher"] == ["United Nations"]
-    assert "subject" not in values  # the masthead names agenda item 108 but not its title
+    # The masthead names agenda item 108 but not its title: the subjects are the UNBIS ones.
+    assert values["subject"] == list(dc_subjects(res))
+    assert "TERRORISM" in values["subject"]
     assert values["description"] == [
         "Session: 58 (Fifty-eighth session)",
         "Agenda item: 108",
