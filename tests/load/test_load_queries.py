@@ -17,7 +17,8 @@ W = "http://localhost:8000/doc/A/RES/58/136#"
 
 def documented_queries() -> list[str]:
     text = (ROOT / "README.md").read_text()
-    return re.findall(r"```sparql\n(.*?)```", text, flags=re.S)
+    section = text.split("## Querying the data", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```sparql\n(.*?)```", section, flags=re.S)
 
 
 @pytest.fixture
