@@ -7,10 +7,10 @@ input gets one line on stderr naming the file and the reason; the others are sti
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -92,6 +92,16 @@ def report(outcomes: list[Outcome], quiet: bool) -> int:
     return 1 if failed else 0
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def output_option(help: str) -> Callable[[F], F]:
+    """The required `-o/--output` folder of the commands that write files."""
+    return click.option(
+        "-o", "--output", "out", required=True, type=click.Path(file_okay=False), help=help
+    )
+
+
 base_iri_opt = click.option(
     "--base-iri",
     default=DEFAULT_BASE_IRI,
@@ -131,14 +141,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder to write <name>.ttl, <name>.jsonld and <name>.json into.",
-)
+@output_option("Folder to write <name>.ttl, <name>.jsonld and <name>.json into.")
 @base_iri_opt
 @executor_opts
 @quiet_opt
@@ -182,14 +185,7 @@ def convert(
     help="akn: Akoma Ntoso 3.0 (AKN4UN); marcxml: MARC 21 slim, one record per resolution "
     "and collection.marc.xml; dc: oai_dc. Repeat for several.",
 )
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder to write <name>.akn.xml, <name>.marc.xml, <name>.dc.xml into.",
-)
+@output_option("Folder to write <name>.akn.xml, <name>.marc.xml, <name>.dc.xml into.")
 @base_iri_opt
 @quiet_opt
 def export(
@@ -234,14 +230,7 @@ def export(
 
 @main.command()
 @click.argument("symbols", nargs=-1)
-@click.option(
-    "-o",
-    "--output",
-    "out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Folder to write <name>.pdf (English) and <name>.<lang>.pdf into.",
-)
+@output_option("Folder to write <name>.pdf (English) and <name>.<lang>.pdf into.")
 @click.option(
     "-l",
     "--language",
