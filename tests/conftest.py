@@ -15,9 +15,15 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED = CORPUS / "A_RES_58_136.txt"
 EXAMPLES = ROOT / "examples"
 
-# The folders' own documentation, and a fixture that is bad input on purpose (tests/sources
-# checks the error it gives).
-NOT_DOCUMENTS = {"README.md", "SOURCES.md", "encrypted_user_password.pdf"}
+# The folders' own documentation, and fixtures that are not one document on purpose: an
+# encrypted PDF and a bulk file of 30 draft bodies (tests/sources checks the errors they give;
+# tests/test_citations.py reads the bulk file's sentences).
+NOT_DOCUMENTS = {
+    "README.md",
+    "SOURCES.md",
+    "encrypted_user_password.pdf",
+    "UNBench_task3_drafts_bulk.json",
+}
 #: Every document the pipeline converts: the test corpus and the bundled examples.
 DOCUMENTS = sorted(
     p

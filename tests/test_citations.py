@@ -24,7 +24,7 @@ from ldexport.parse.citations import SC_YEARS, find_citations, ordinal
 
 HERE = Path(__file__).resolve().parent
 TABLE = HERE / "data" / "citations_dev.yaml"
-CORPUS_DIRS = [HERE / "data" / "corpus", HERE.parent.parent / "shared" / "corpus" / "dev"]
+CORPUS_DIRS = [HERE / "data" / "corpus"]
 
 DOCUMENTS: list[dict[str, Any]] = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["documents"]
 ROWS = [

@@ -111,8 +111,8 @@ def test_every_corpus_file_detected() -> None:
     for path in files:
         if path.suffix in {".md", ".yaml"} and path.name == "SOURCES.md":
             continue
-        if path.name == "encrypted_user_password.pdf":
-            continue
+        if path.name in ("encrypted_user_password.pdf", "UNBench_task3_drafts_bulk.json"):
+            continue  # not one document each: see test_bulk_file_is_refused and the PDF tests
         name = path.name
         if name.startswith("S_RES_"):
             expected = "sc-text"
@@ -145,3 +145,10 @@ def test_registry_order() -> None:
     assert names[0] == "ods-text"
     assert names[-1] == "plain-text"
     assert len(set(names)) == len(names) == 8
+
+
+def test_bulk_file_is_refused() -> None:
+    """A JSON file of 30 draft bodies is a data set, not a document: one clear error."""
+    bulk = DRAFTS / "UNBench_task3_drafts_bulk.json"
+    with pytest.raises(SourceError, match=r"UNBench_task3_drafts_bulk\.json: holds 30 documents"):
+        read(bulk)
