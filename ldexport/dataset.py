@@ -109,17 +109,25 @@ def shard_of(res: Resolution) -> tuple[str, str]:
     """The shard of a document and its label: a General Assembly session, a Security Council
     year; anything else by organ and year."""
     info = describe(res.symbol)
-    if res.body == "un-ga" and (session := (res.session.number if res.session else info.session)):
-        label = res.session.label if res.session and res.session.label else f"session {session}"
-        return f"ga-session-{session}", f"General Assembly, {label}"
+    session = res.session.number if res.session else info.session
+    label = res.session.label if res.session and res.session.label else None
     year = info.year or _year(res.adoption_date) or _year(res.distribution_date)
-    if res.body == "un-sc":
+    return _shard(res.body, session, label, year)
+
+
+def _shard(
+    body: str | None, session: str | None, label: str | None, year: str | None
+) -> tuple[str, str]:
+    """A shard's name and label: a General Assembly session, else the organ and the year."""
+    if body == "un-ga" and session:
+        return f"ga-session-{session}", f"General Assembly, {label or f'session {session}'}"
+    if body == "un-sc":
         return (
             (f"sc-{year}", f"Security Council, {year}")
             if year
             else ("sc-undated", "Security Council, undated")
         )
-    body = res.body or "other"
+    body = body or "other"
     return f"{body}-{year or 'undated'}", f"{body}, {year or 'undated'}"
 
 
@@ -131,17 +139,7 @@ def votes_shard(symbol: str, date: str | None) -> tuple[str, str]:
     """The shard of a votes graph whose resolution is not published (otherwise it is the
     resolution's): from the symbol, as `shard_of` does for documents."""
     info = describe(symbol)
-    if info.body == "un-ga" and info.session:
-        return f"ga-session-{info.session}", f"General Assembly, session {info.session}"
-    year = info.year or _year(date)
-    if info.body == "un-sc":
-        return (
-            (f"sc-{year}", f"Security Council, {year}")
-            if year
-            else ("sc-undated", "Security Council, undated")
-        )
-    body = info.body or "other"
-    return f"{body}-{year or 'undated'}", f"{body}, {year or 'undated'}"
+    return _shard(info.body, info.session, None, info.year or _year(date))
 
 
 @dataclass(frozen=True)
