@@ -84,7 +84,7 @@ def screenshot(driver: Any, name: str, width: int) -> Path:
 
 
 def test_index_filter_resolution_citation(browser: Any, served: Served) -> None:
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     driver = browser
     driver.get(served.base)
@@ -97,7 +97,8 @@ def test_index_filter_resolution_citation(browser: Any, served: Served) -> None:
         "Fifty-eighth session"
     )
     driver.find_element(by("CSS_SELECTOR"), "form.filters button[type=submit]").click()
-    assert "session=58" in driver.current_url
+    # The click starts a navigation; wait for it to land (on a loaded machine it takes a while).
+    WebDriverWait(driver, 30).until(lambda d: "session=58" in d.current_url)
     assert listed(driver) == ["A/RES/58/136"]
 
     # open the resolution
