@@ -22,6 +22,7 @@ from typing import Any
 import jsonschema
 from rdflib import Graph
 
+from ldexport import serialize
 from ldexport.convert import Converted, convert_file
 from ldexport.errors import LdexportError, MappingError
 from ldexport.iris import Iris
@@ -53,22 +54,13 @@ def context() -> dict[str, Any]:
 
 
 def to_turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="turtle", encoding="utf-8")
+    """The graph as Turtle, sorted (ldexport.serialize)."""
+    return serialize.turtle(serialize.sorted_triples(graph))
 
 
 def to_jsonld(graph: Graph) -> bytes:
-    """Compact JSON-LD with the context inline, nodes sorted by @id for stable output."""
-    ctx = context()
-    text = graph.serialize(format="json-ld", context=ctx, auto_compact=False)
-    doc = json.loads(text)
-    nodes = doc.get("@graph", [doc] if "@id" in doc else [])
-    for node in nodes:
-        for key, value in node.items():
-            if isinstance(value, list):
-                node[key] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True))
-    nodes.sort(key=lambda n: n.get("@id", ""))
-    out = {"@context": ctx, "@graph": nodes}
-    return (json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    """Compact JSON-LD with the context inline, sorted (ldexport.serialize)."""
+    return serialize.jsonld(serialize.sorted_triples(graph))
 
 
 @cache
@@ -115,9 +107,10 @@ def render_document(item: Converted, iris: Iris) -> dict[str, bytes]:
     from ldexport.export import FORMATS, render
 
     name = file_name(item.resolution.symbol)
+    triples = serialize.sorted_triples(item.graph)
     files = {
-        f"{name}.ttl": to_turtle(item.graph),
-        f"{name}.jsonld": to_jsonld(item.graph),
+        f"{name}.ttl": serialize.turtle(triples),
+        f"{name}.jsonld": serialize.jsonld(triples),
         f"{name}.json": model_json(item.resolution),
     }
     for fmt, spec in FORMATS.items():
