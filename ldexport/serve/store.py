@@ -1,9 +1,9 @@
 """The Oxigraph store `ldexport serve` answers SPARQL and describes resources from.
 
 Built once at start, on disk, from the published folder: the corpus dump (one named graph
-per resolution), the provenance into `B graph/provenance` and the catalogue into
-`B graph/catalog`, as `ldexport load` lays them out.  Query workers open it read-only, each
-in its own process; the server's own handle is read-only too.
+per resolution), the provenance into `B graph/provenance`, the catalogue into `B graph/catalog`
+and the UNBIS thesaurus into `B graph/unbis`, as `ldexport load` lays them out.  Query
+workers open it read-only, each in its own process; the server's own handle is read-only too.
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ def build_store(out_dir: Path, manifest: Manifest, base_iri: str, target: Path) 
                 store.bulk_load(
                     path=str(ttl), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(entry.graph)
                 )
-    for name, graph in (("provenance.ttl", "provenance"), ("catalog.ttl", "catalog")):
+    for name, graph in (
+        ("provenance.ttl", "provenance"),
+        ("catalog.ttl", "catalog"),
+        ("unbis.ttl", "unbis"),
+    ):
         if (out_dir / name).is_file():
             store.bulk_load(
                 path=str(out_dir / name),
