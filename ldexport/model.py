@@ -185,19 +185,37 @@ class Resolution:
 
 def to_dict(obj: Any) -> Any:
     """The JSON-able form of a model object (enums as their values, tuples as lists)."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+    names = _field_names(type(obj))
+    if names is not None:
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(obj):
-            value = getattr(obj, f.name)
-            if value is None or value == () or (f.name == "title_derived" and not value):
+        for name in names:
+            value = getattr(obj, name)
+            if value is None or value == () or (name == "title_derived" and not value):
                 continue
-            out[f.name] = to_dict(value)
+            out[name] = to_dict(value)
         return out
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, (tuple, list)):
         return [to_dict(v) for v in obj]
     return obj
+
+
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, None for any other type (looked up once per class: the
+    JSON form is made for every document, several times)."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = _FIELDS[cls] = (
+            tuple(f.name for f in dataclasses.fields(cls))
+            if dataclasses.is_dataclass(cls)
+            else None
+        )
+        return names
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
 
 
 def _span(d: dict[str, Any] | None) -> Span | None:
