@@ -149,3 +149,43 @@ def test_every_command_explains_itself(command: str) -> None:
     )
     assert "Usage: python -m ldexport" in result.stdout
     assert len(result.stdout.splitlines()) > 5
+
+
+def _mutations(data: dict[str, object]) -> list[tuple[str, dict[str, object]]]:
+    """Model JSON made invalid in the ways the schema guards against, and one valid change."""
+    out: list[tuple[str, dict[str, object]]] = []
+    for key, value in [
+        ("symbol", "not a symbol"),
+        ("body", "un-hrc"),
+        ("adoption_date", "24 January 1946"),
+        ("adoption_date", 1946),
+        ("parts", "none"),
+        ("unknown_field", 1),
+    ]:
+        out.append((f"{key}={value!r}", {**data, key: value}))
+    out.append(("no symbol", {k: v for k, v in data.items() if k != "symbol"}))
+    out.append(("date not in the calendar", {**data, "adoption_date": "2003-02-30"}))
+    return out
+
+
+TEXT_EXAMPLES = sorted(
+    p for p in EXAMPLES.iterdir() if p.suffix in (".txt", ".md") and p.stem != "README"
+)
+
+
+@pytest.mark.parametrize("path", TEXT_EXAMPLES, ids=lambda p: p.name)
+def test_fast_schema_check_agrees_with_jsonschema(path: Path) -> None:
+    """model_json decides with jsonschema-rs: on valid models and on each mutation it gives
+    the same verdict as jsonschema (which words the error)."""
+    from ldexport.convert import parse_file
+    from ldexport.model import to_dict
+    from ldexport.publish import _fast_validator, _validator
+
+    for res in parse_file(path):
+        data = to_dict(res)
+        data.pop("warnings", None)
+        assert _fast_validator().is_valid(data) and _validator().is_valid(data)
+        for label, changed in _mutations(data):
+            verdict = _fast_validator().is_valid(changed)
+            assert verdict == _validator().is_valid(changed), label
+            assert verdict == (label == "date not in the calendar"), label  # formats: not checked
