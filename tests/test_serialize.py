@@ -20,7 +20,7 @@ from ldexport.iris import Iris
 from ldexport.mapping import graph_of, new_graph, to_graph, to_triples
 from ldexport.namespaces import ELI, ELI_DL, LDX
 
-from conftest import DOCUMENTS, assert_isomorphic
+from conftest import DOCUMENTS, assert_isomorphic, read_by_pyoxigraph
 
 
 def graphs_of(path: Path) -> list[Graph]:
@@ -30,23 +30,6 @@ def graphs_of(path: Path) -> list[Graph]:
         return []
 
 
-def read_back_by_pyoxigraph(data: bytes, fmt: ox.RdfFormat) -> Graph:
-    out = Graph()
-    for t in ox.parse(data, format=fmt):
-        out.add(tuple(_from_ox(x) for x in (t.subject, t.predicate, t.object)))  # type: ignore[arg-type]
-    return out
-
-
-def _from_ox(term: ox.NamedNode | ox.Literal) -> URIRef | Literal:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    if term.datatype.value == str(XSD.string):
-        return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
 def test_every_document_reads_back_the_same(path: Path) -> None:
     for graph in graphs_of(path):
@@ -54,8 +37,8 @@ def test_every_document_reads_back_the_same(path: Path) -> None:
         ttl, jsonld = serialize.turtle(triples), serialize.jsonld(triples)
         assert_isomorphic(graph, Graph().parse(data=ttl, format="turtle"))
         assert_isomorphic(graph, Graph().parse(data=jsonld, format="json-ld"))
-        assert_isomorphic(graph, read_back_by_pyoxigraph(ttl, ox.RdfFormat.TURTLE))
-        assert_isomorphic(graph, read_back_by_pyoxigraph(jsonld, ox.RdfFormat.JSON_LD))
+        assert_isomorphic(graph, read_by_pyoxigraph(ttl, ox.RdfFormat.TURTLE))
+        assert_isomorphic(graph, read_by_pyoxigraph(jsonld, ox.RdfFormat.JSON_LD))
 
 
 def test_bytes_do_not_depend_on_insertion_order() -> None:
@@ -90,7 +73,7 @@ def test_literals_survive_exactly() -> None:
         (serialize.turtle(triples), ox.RdfFormat.TURTLE),
         (serialize.jsonld(triples), ox.RdfFormat.JSON_LD),
     ):
-        again = read_back_by_pyoxigraph(data, fmt)
+        again = read_by_pyoxigraph(data, fmt)
         assert set(again) == set(graph)
     node = json.loads(serialize.jsonld(triples))["@graph"][0]
     assert node["eli:number"] == [{"@value": "007"}]
