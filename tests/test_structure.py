@@ -10,10 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from ldexport import sources
 from ldexport.convert import convert_file, parse_file
+from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.model import Kind, Resolution
+from ldexport.parse import normalise
+from ldexport.parse.normalise import Block
 from ldexport.parse.structure import leading_phrase, ordinal_words, session_label
+
+from conftest import DOCUMENTS
 
 
 def parse_text(tmp_path: Path, text: str, name: str = "doc.txt") -> list[Resolution]:
@@ -238,3 +244,35 @@ def test_ordinal_words() -> None:
         "seventy-third",
         "one hundredth",
     ]
+
+
+def _positions_one_character_at_a_time(block: Block) -> list[int]:
+    """The plain walk `Block.source_offset` is defined by (its word-at-a-time walk must
+    give the same positions)."""
+    raw, j, out = block.raw, 0, []
+    for c in block.text:
+        if c == " ":
+            while j < len(raw) and not raw[j].isspace():
+                j += 1
+            pos = j
+            while j < len(raw) and raw[j].isspace():
+                j += 1
+        else:
+            found = raw.find(c, j)
+            pos = found if found >= 0 else j
+            j = pos + 1
+        out.append(pos)
+    return out
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_source_offsets_are_the_character_walk(path: Path) -> None:
+    try:
+        blocks = normalise.normalise(sources.read(path))
+    except LdexportError:  # bad input on purpose (tests/test_bad_input.py)
+        return
+    for block in blocks:
+        expected = _positions_one_character_at_a_time(block)
+        assert [block.source_offset(i) - block.span.start for i in range(len(block.text))] == (
+            expected
+        )

@@ -24,6 +24,7 @@ import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from ldexport.model import Span
 from ldexport.sources.base import SourceDocument
@@ -41,29 +42,42 @@ class Block:
 
     def source_offset(self, i: int) -> int:
         """The offset in the source of character `i` of the block's clean text (or of its
-        end, for `i == len(text)`).
-
-        Cleaning only deletes characters and folds white space, so the clean text is a
-        subsequence of the raw text with white space runs shrunk; walking both together
-        finds each clean character in the raw text.
-        """
+        end, for `i == len(text)`)."""
         if i >= len(self.text):
             return self.source_offset(len(self.text) - 1) + 1 if self.text else self.span.start
-        raw, j, pos = self.raw, 0, 0
-        for c in self.text[: i + 1]:
-            if c == " ":  # a folded run of white space, or a removed marker
+        return self.span.start + self._raw_positions[i]
+
+    @cached_property
+    def _raw_positions(self) -> list[int]:
+        """Where each character of the clean text is in `raw`, found in one walk: cleaning
+        only deletes characters and folds white space, so the clean text is a subsequence of
+        the raw text with white space runs shrunk; each character is the first match after
+        the previous one.  A word found whole where its first letter is (nothing deleted
+        inside it) is placed at once.  (Citations ask for many offsets in a block; walking
+        from the start for each, a character at a time, was a third of the parsing time.)"""
+        raw, j, positions = self.raw, 0, []
+        for word in _WORDS.findall(self.text):
+            if word == " ":  # a folded run of white space, or a removed marker
                 while j < len(raw) and not raw[j].isspace():
                     j += 1
-                pos = j
+                positions.append(j)
                 while j < len(raw) and raw[j].isspace():
                     j += 1
-            else:
+                continue
+            found = raw.find(word[0], j)
+            if found >= 0 and raw.startswith(word, found):
+                positions.extend(range(found, found + len(word)))
+                j = found + len(word)
+                continue
+            for c in word:
                 found = raw.find(c, j)
                 pos = found if found >= 0 else j
+                positions.append(pos)
                 j = pos + 1
-        return self.span.start + pos
+        return positions
 
 
+_WORDS = re.compile(r"[^ ]+| ")
 _MARKERS = re.compile(r"\[DU\d+\]|<<ODS [A-Z0-9 ]+>>.*?<<ODS [A-Z0-9 ]+>>|<<ODS [A-Z0-9 ]+>>")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff\u000c]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2007\u2009\u202f]+")
