@@ -233,9 +233,9 @@ def to_akn(res: Resolution, iris: Iris, known: Mapping[str, str] | None = None) 
     root = writer.build()
     # Whatever the markup could not carry exactly is recorded as an override, so that
     # reading the document back gives the model it was written from, always.
-    derived = to_dict(_Reader(root, "<to_akn>").resolutions()[0])
-    wanted = to_dict(res)
-    for path, value in _diff(derived, wanted, []):
+    derived = _Reader(root, "<to_akn>").resolutions()[0]
+    differences = [] if derived == res else _diff(to_dict(derived), to_dict(res), [])
+    for path, value in differences:
         over = etree.SubElement(writer.model, _x("override"))
         over.set("path", "/".join(str(step) for step in path))
         over.text = json.dumps(value, ensure_ascii=False)
