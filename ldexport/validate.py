@@ -1,21 +1,19 @@
-"""Check a document's graph against the project's SHACL shapes with pySHACL.
+"""Check a document's graph against the project's SHACL shapes.
 
 A graph that does not conform is reported and not published (DESIGN.md).  Validation runs once
-per document, so it is kept cheap (about 35 ms for A/RES/58/136, 359 triples; 0.4 s for the
-first call, which reads the shapes):
+per document, so it is kept cheap: about 4 ms for A/RES/58/136 (510 triples) where pySHACL
+takes about 45 ms (benchmarks/validation_speed.py).
 
-- the shapes are read and harvested once per process, and the data graph is validated in
-  place, without inference;
-- each SPARQL constraint's text is parsed once (pySHACL hands rdflib the text for every focus
-  node, and rdflib's parser costs about 8 ms a query);
+- The shapes are read once per process and compiled by ldexport.shacl_fast into Python
+  checks on dict indexes of the document's graph; its SPARQL constraints are screened in
+  Python and run (on rdflib, as pySHACL runs them) only where a screen cannot rule out a
+  result.  tests/test_fast_validate.py and tests/test_shacl_fast.py show that the report is
+  pySHACL's on every dev-corpus document, example, shapes test case and edge case.
+- pySHACL stays the reference: `LDEXPORT_REFERENCE_VALIDATOR=1` (or `reference=True`) runs it
+  on rdflib alone, with the harvested shapes and the parsed SPARQL queries cached.
 - `ldxsh:NoBlankNodes`, a scan of every triple that rdflib's SPARQL engine runs at about 40 us
-  a triple, is evaluated here in Python with the shape's own message; the shape stays in the
-  shapes file for other SHACL engines, and tests/shapes check that both give the same results;
-- the SELECT queries of the SPARQL constraints (half of the time pySHACL spends on a
-  document) run on a pyoxigraph copy of the document's graph instead of rdflib's SPARQL
-  engine; pySHACL still decides what the results mean.  tests/test_fast_validate.py shows the
-  reports are the same on every dev-corpus document, example and shapes test case.
-  `LDEXPORT_REFERENCE_VALIDATOR=1` (or `reference=True`) runs pySHACL on rdflib alone.
+  a triple, is evaluated in Python on both paths with the shape's own message; the shape stays
+  in the shapes file for other SHACL engines, and tests/shapes check that both agree.
 
     report = validate(graph, "A/RES/58/136")
     for line in report.lines():   # "A/RES/58/136: #para_5 eli:number: ..."
@@ -30,24 +28,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import pyoxigraph as ox
 from pyshacl import ShapesGraph, Validator
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.exceptions import ParserError
 from rdflib.graph import ConjunctiveGraph
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.query import Result as QueryResult
+from rdflib.term import Node
 
 from ldexport.errors import SourceError
 from ldexport.namespaces import ELI, PREFIXES
 from ldexport.resources import data_dir
+from ldexport.shacl_fast import Result, Shapes
 
 #: The shapes files of a document's graph, in shapes/ (dcat-ap.shacl.ttl there is the
 #: catalogue's, checked by ldexport.dataset).
@@ -96,7 +94,7 @@ class ValidationReport:
         return tuple(problem.line(self.label) for problem in self.problems)
 
 
-#: Set to 1 to validate with pySHACL on rdflib alone (no pyoxigraph SPARQL).
+#: Set to 1 to validate with pySHACL on rdflib alone (not the compiled shapes).
 REFERENCE_ENV = "LDEXPORT_REFERENCE_VALIDATOR"
 
 
@@ -107,11 +105,20 @@ def reference_validator() -> bool:
 
 def validate(graph: Graph, label: str, reference: bool | None = None) -> ValidationReport:
     """Validate `graph` (one document) against the shapes; `label` names it in every line.
-    `reference` (default: LDEXPORT_REFERENCE_VALIDATOR) runs pySHACL's SPARQL constraints
-    on rdflib's engine instead of pyoxigraph's."""
+    `reference` (default: LDEXPORT_REFERENCE_VALIDATOR) runs pySHACL instead of the compiled
+    shapes of ldexport.shacl_fast."""
     if reference is None:
         reference = reference_validator()
-    data = (_QueryCachingGraph if reference else _OxigraphQueryGraph).view_of(graph)
+    data = _QueryCachingGraph.view_of(graph)
+    if reference:
+        problems = _pyshacl_problems(data)
+    else:
+        problems = [_problem(result) for result in _shapes().results(data)]
+    problems += blank_node_problems(data)
+    return ValidationReport(label, not problems, tuple(sorted(problems, key=_sort_key)))
+
+
+def _pyshacl_problems(data: Graph) -> list[Problem]:
     validator = Validator(
         DataGraph.from_rdflib(data),
         shacl_graph=_shapes_rdf(),
@@ -122,10 +129,31 @@ def validate(graph: Graph, label: str, reference: bool | None = None) -> Validat
             "use_shapes": _pyshacl_shape_names(),
         },
     )
-    validator.shacl_graph = _shapes()  # the harvested shapes, instead of harvesting them again
+    validator.shacl_graph = _pyshacl_shapes()  # harvested once, instead of for every graph
     _conforms, report, _text = validator.run()  # type: ignore[no-untyped-call]
-    problems = _problems(report) + blank_node_problems(data)
-    return ValidationReport(label, not problems, tuple(sorted(problems, key=_sort_key)))
+    return _problems(report)
+
+
+@cache
+def _shapes() -> Shapes:
+    """The document shapes compiled by ldexport.shacl_fast, once per process."""
+    return Shapes(_shapes_rdf(), exclude=[NO_BLANK_NODES])
+
+
+def _problem(result: Result) -> Problem:
+    path = result.path
+    return Problem(
+        focus=result.focus,
+        path=_shapes_path_text(path) if path is not None else None,
+        message=result.message,
+        shape=result.shape,
+        value=result.value,
+    )
+
+
+@lru_cache(maxsize=256)
+def _shapes_path_text(path: Node) -> str:
+    return _path_text(_shapes_rdf(), path)
 
 
 #: The shape that `blank_node_problems` evaluates instead of pySHACL.
@@ -213,8 +241,8 @@ def _shapes_rdf() -> Graph:
 
 
 @cache
-def _shapes() -> ShapesGraph:
-    """The shapes harvested by pySHACL once, reused for every document."""
+def _pyshacl_shapes() -> ShapesGraph:
+    """The shapes harvested by pySHACL once, reused for every document it validates."""
     shapes = ShapesGraph(_shapes_rdf())
     shapes.shapes  # noqa: B018 -- the property harvests the shapes and keeps them
     return shapes
@@ -275,7 +303,7 @@ class _QueryCachingGraph(Graph):
         initBindings: Mapping[str, Any] | None = None,
         use_store_provided: bool = True,
         **kwargs: Any,
-    ) -> Result:
+    ) -> QueryResult:
         if isinstance(query_object, str):
             query_object = _prepared(query_object)
         namespaces = initNs or _PREPARED  # not read for a prepared query; non-empty on purpose
@@ -285,109 +313,6 @@ class _QueryCachingGraph(Graph):
 
 
 _PREPARED = {"ldxsh": _SHAPES_NS}
-
-
-class _OxigraphQueryGraph(_QueryCachingGraph):
-    """A view whose SPARQL SELECT queries run on a pyoxigraph copy of the graph (made at the
-    first query), with pySHACL's bindings ($this) as substitutions; results come back as
-    rdflib terms.  Other queries, and queries about a blank node (which a conforming
-    document has none of), go to rdflib."""
-
-    _ox_store: ox.Store | None = None
-
-    def query(
-        self,
-        query_object: Any,
-        processor: Any = "sparql",
-        result: Any = "sparql",
-        initNs: Mapping[str, Any] | None = None,
-        initBindings: Mapping[str, Any] | None = None,
-        use_store_provided: bool = True,
-        **kwargs: Any,
-    ) -> Result:
-        if isinstance(query_object, str) and not kwargs:
-            answer = self._ox_select(query_object, initBindings or {})
-            if answer is not None:
-                return answer
-        return super().query(
-            query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs
-        )
-
-    def _ox_select(self, text: str, bindings: Mapping[str, Any]) -> Result | None:
-        if any(marker in text for marker in _RDFLIB_ONLY) or self._has_blank_nodes():
-            return None
-        if self._ox_store is None:
-            store = ox.Store()
-            store.extend(
-                ox.Quad(_to_ox(s), _to_ox(p), _to_ox(o), ox.DefaultGraph()) for s, p, o in self
-            )
-            self._ox_store = store
-        solutions = self._ox_store.query(
-            text, substitutions={ox.Variable(k): _to_ox(v) for k, v in bindings.items()}
-        )
-        if not isinstance(solutions, ox.QuerySolutions):
-            return None
-        names = [v.value for v in solutions.variables]
-        out = Result("SELECT")
-        out.vars = [Variable(n) for n in names]
-        out.bindings = [
-            {Variable(n): cast(Identifier, _from_ox(t)) for n in names if (t := row[n]) is not None}
-            for row in solutions
-        ]
-        return out
-
-    _blank: bool | None = None
-
-    def _has_blank_nodes(self) -> bool:
-        """Blank nodes (none in a conforming document) are left to rdflib: pyoxigraph would
-        not match a substituted one, nor give back the same labels."""
-        if self._blank is None:
-            self._blank = any(isinstance(s, BNode) or isinstance(o, BNode) for s, _p, o in self)
-        return self._blank
-
-
-#: Query text that rdflib and pyoxigraph answer differently, so that it stays with rdflib:
-#: GROUP_CONCAT (the order of the concatenated values is the engine's own) and `$this` bound
-#: to another variable (pySHACL's initBindings and pyoxigraph's substitution differ inside
-#: a UNION; ldxsh:SameSession).  tests/test_fast_validate.py finds any other difference.
-_RDFLIB_ONLY = ("GROUP_CONCAT", "$this AS")
-
-
-def _to_ox(term: Node) -> Any:
-    """An rdflib term as a pyoxigraph one (IRIs, which repeat, from a bounded cache)."""
-    if type(term) is URIRef or isinstance(term, URIRef):
-        node = _OX_IRIS.get(term)
-        if node is None:
-            if len(_OX_IRIS) > 100_000:
-                _OX_IRIS.clear()
-            node = _OX_IRIS[term] = ox.NamedNode(str(term))
-        return node
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=_to_ox(term.datatype))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-_OX_IRIS: dict[URIRef, Any] = {}
-_XSD_STRING = str(XSD.string)
-
-
-def _from_ox(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return (
-        Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=datatype)
-    )
 
 
 def _problems(report: Graph) -> list[Problem]:
@@ -433,5 +358,7 @@ def _path_text(graph: Graph, path: Node) -> str:
     return str(path)
 
 
-def _sort_key(problem: Problem) -> tuple[str, str, str, str]:
-    return (str(problem.focus), problem.path or "", str(problem.shape), problem.message)
+def _sort_key(problem: Problem) -> tuple[str, str, str, str, str]:
+    """A total order (the value included), so that two validators' reports compare equal."""
+    value = "" if problem.value is None else problem.value.n3()
+    return (str(problem.focus), problem.path or "", str(problem.shape), problem.message, value)

@@ -1,7 +1,8 @@
-"""The fast validation path (pySHACL with its SPARQL constraints run by pyoxigraph) reports
-exactly what pySHACL on rdflib alone reports (`reference=True`): the same problems - focus
-node, path, shape, value and message - on every dev-corpus document, every bundled example
-and every shapes test case, conforming (ok_*) or not (bad_*)."""
+"""The fast validation path (the compiled shapes of ldexport.shacl_fast) reports exactly what
+pySHACL on rdflib alone reports (`reference=True`): the same problems - focus node, path,
+shape, value and message - on every dev-corpus document, every bundled example and every
+shapes test case, conforming (ok_*) or not (bad_*).  tests/test_shacl_fast.py adds edge cases
+and random damage."""
 
 from __future__ import annotations
 
