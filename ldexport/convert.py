@@ -6,8 +6,9 @@ batch is a loop over files that keeps nothing of one document when it moves to t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
@@ -18,6 +19,14 @@ from ldexport.model import Resolution
 from ldexport.parse import normalise, structure
 from ldexport.sources import akn as akn_source
 from ldexport.validate import ValidationReport, validate
+
+if TYPE_CHECKING:
+    from ldexport.dataset import DocumentDump
+    from ldexport.manifest import FileInfo
+
+#: The graph of a document whose graph stayed in the worker process that converted it (its
+#: files are rendered, its quads encoded for the dumps): never pickled, never filled.
+NO_GRAPH = Graph(bind_namespaces="none")
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,38 @@ class Converted:
     #: rendered them already, or the error that rendering raised.
     rendered: dict[str, bytes] | None = None
     render_error: str | None = None
+    #: When the graph stayed in a worker (`graph` is then `NO_GRAPH` and `resolution` a
+    #: summary without its text, `ldexport.executor.summary`): the number of triples, the
+    #: size and sha256 of every rendered file, and the document's named graph as the dumps
+    #: hold it (made from its Turtle in the worker).
+    triples: int | None = None
+    file_info: dict[str, FileInfo] | None = field(default=None, compare=False)
+    dump: DocumentDump | None = field(default=None, compare=False)
+
+    @property
+    def triple_count(self) -> int:
+        return self.triples if self.triples is not None else len(self.graph)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # NO_GRAPH is not pickled: what travels back from a worker is bytes and a summary
+        graph = None if self.graph is NO_GRAPH else self.graph
+        return (
+            _converted,
+            (
+                self.resolution,
+                graph,
+                self.report,
+                self.rendered,
+                self.render_error,
+                self.triples,
+                self.file_info,
+                self.dump,
+            ),
+        )
+
+
+def _converted(resolution: Resolution, graph: Graph | None, *rest: Any) -> Converted:
+    return Converted(resolution, NO_GRAPH if graph is None else graph, *rest)
 
 
 def parse_file(path: str | Path) -> list[Resolution]:

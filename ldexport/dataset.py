@@ -29,11 +29,13 @@ import heapq
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -45,6 +47,7 @@ from ldexport.iris import Iris
 from ldexport.manifest import (
     STATE_DIR,
     DocumentEntry,
+    FailedSource,
     FileInfo,
     HashingWriter,
     Manifest,
@@ -70,6 +73,10 @@ ONTOLOGY = "ontology.ttl"
 CONTEXT = "context.jsonld"
 REPORT = "validation-report.txt"
 SUBJECTS = f"{STATE_DIR}/subjects"
+#: Per shard, where each member's pieces are in its dump files (so that a shard written again
+#: copies the documents that did not change): rows [name, votes, graph, Turtle sha256,
+#: triples, then p0, p1, g0, g1 for each format] in the shard's order.
+MEMBERS = f"{STATE_DIR}/members"
 GZIP_LEVEL = 6
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -183,12 +190,21 @@ class Compactor:
     def __init__(self, prefix_map: dict[str, str]) -> None:
         # longest namespace first, so that eli-dl wins over a shorter namespace it extends
         self._ns = sorted(((ns, p) for p, ns in prefix_map.items()), key=lambda x: -len(x[0]))
+        self._seen: dict[str, str] = {}  # most IRIs recur: predicates, classes, datatypes
 
     def __call__(self, iri: str) -> str:
+        got = self._seen.get(iri)
+        if got is not None:
+            return got
+        got = iri
         for ns, prefix in self._ns:
             if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("/"):
-                return f"{prefix}:{iri[len(ns) :]}"
-        return iri
+                got = f"{prefix}:{iri[len(ns) :]}"
+                break
+        if len(self._seen) >= 100_000:
+            self._seen.clear()
+        self._seen[iri] = got
+        return got
 
 
 def jsonld_nodes(
@@ -275,32 +291,69 @@ class Fragments:
         }
 
 
+# --- one document as the dumps hold it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocumentDump:
+    """One named graph encoded in every dump format (`plain`, by format extension) and each
+    encoding as one gzip member (`gz`): a pure function of the graph's Turtle and IRI
+    (`document_dump`), computed by the worker that rendered the Turtle, or from the Turtle
+    file of a document carried over.  Shards are these pieces, concatenated."""
+
+    graph: str
+    triples: int
+    plain: dict[str, bytes]
+    gz: dict[str, bytes]
+
+
+@cache
+def fragments() -> Fragments:
+    return Fragments(prefixes())
+
+
+def document_dump(ttl: bytes, graph: str) -> DocumentDump:
+    """The dump pieces of a named graph from its Turtle: quads sorted, then encoded."""
+    g = ox.NamedNode(graph)
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, g)
+        for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE)
+    ]
+    quads.sort(key=_quad_key)
+    plain = fragments().encode(quads, graph)
+    return DocumentDump(graph, len(quads), plain, {k: _gzip_bytes(v) for k, v in plain.items()})
+
+
+_RDF_TYPE_NQ = f"<{RDF_TYPE}>".encode()
+
+
+def nquads_stats(nq: bytes) -> tuple[set[bytes], set[bytes], set[bytes]]:
+    """The subjects (as N-Quads writes them), predicates and classes (IRIs) of N-Quads."""
+    subjects: set[bytes] = set()
+    predicates: set[bytes] = set()
+    classes: set[bytes] = set()
+    for line in nq.splitlines():
+        s, p, rest = line.split(b" ", 2)
+        subjects.add(s)
+        predicates.add(p)
+        if p == _RDF_TYPE_NQ and rest.startswith(b"<"):
+            classes.add(rest[1 : rest.index(b">")])
+    return subjects, {p[1:-1] for p in predicates}, classes
+
+
 # --- files made of a header, a body and a footer ----------------------------------------------
 
 
-class _GzipMember:
-    """One gzip member written into a shared stream (deterministic: mtime 0, no name)."""
-
-    def __init__(self, out: HashingWriter) -> None:
-        self._gz = gzip.GzipFile(
-            filename="", fileobj=out, mode="wb", compresslevel=GZIP_LEVEL, mtime=0
-        )
-
-    def write(self, data: bytes) -> None:
-        if data:
-            self._gz.write(data)
-
-    def close(self) -> None:
-        self._gz.close()
-
-
 def _gzip_bytes(data: bytes) -> bytes:
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+    """One gzip member (deterministic: mtime 0, no name); nothing for nothing."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0) if data else b""
 
 
 class SplitFile:
-    """A dump file written as header, body, footer; the gzip twin as three members.  Records
-    the byte range of the body in both, so that bodies can be concatenated later."""
+    """A dump file written as header, body, footer; the gzip twin as members: one for the
+    header, one per piece of the body (a document's graph, a separator), one for the footer.
+    Records the byte range of the body and of each piece in both files, so that bodies and
+    pieces can be copied into other dump files as they are (RFC 1952 §2.2)."""
 
     def __init__(self, path: Path, header: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -311,32 +364,31 @@ class SplitFile:
         self.plain = HashingWriter(self._plain_raw)
         self.gz = HashingWriter(self._gz_raw)
         self.plain.write(header)
-        if header:
-            self.gz.write(_gzip_bytes(header))
+        self.gz.write(_gzip_bytes(header))
         self.body_plain = [self.plain.size, self.plain.size]
         self.body_gz = [self.gz.size, self.gz.size]
-        self._member = _GzipMember(self.gz)
 
-    def write(self, data: bytes) -> None:
-        self.plain.write(data)
-        self._member.write(data)
+    def write(self, data: bytes, gz: bytes | None = None) -> list[int]:
+        """Append a piece of the body, and `gz` (its gzip member; made here when None).
+        Returns the ranges of the piece in the plain and the gzip file: [p0, p1, g0, g1]."""
+        p0, g0 = self.plain.size, self.gz.size
+        if data:
+            self.plain.write(data)
+            self.gz.write(_gzip_bytes(data) if gz is None else gz)
+        return [p0, self.plain.size, g0, self.gz.size]
 
     def copy_body(
         self, plain: Path, plain_range: Sequence[int], gz: Path, gz_range: Sequence[int]
     ) -> None:
-        """Append another SplitFile's body: its bytes, and its compressed member as is."""
-        self._member.close()
+        """Append another SplitFile's body: its bytes, and its compressed members as they are."""
         _copy_range(plain, plain_range, self.plain)
         _copy_range(gz, gz_range, self.gz)
-        self._member = _GzipMember(self.gz)
 
     def close(self, footer: bytes) -> tuple[FileInfo, FileInfo]:
-        self._member.close()
         self.body_plain[1] = self.plain.size
         self.body_gz[1] = self.gz.size
         self.plain.write(footer)
-        if footer:
-            self.gz.write(_gzip_bytes(footer))
+        self.gz.write(_gzip_bytes(footer))
         self._plain_raw.close()
         self._gz_raw.close()
         return FileInfo(self.plain.size, self.plain.sha256), FileInfo(self.gz.size, self.gz.sha256)
@@ -363,12 +415,6 @@ def _copy_range(path: Path, span: Sequence[int], out: HashingWriter) -> None:
 
 
 @dataclass
-class _Pending:
-    entry: DocumentEntry
-    label: str
-
-
-@dataclass
 class DatasetStats:
     triples: int = 0
     distinct_subjects: int = 0
@@ -379,15 +425,24 @@ class DatasetStats:
     last_date: str | None = None
 
 
+#: The dump files of a shard in the order of a member row's ranges (`MEMBERS`).
+_PIECES = tuple(fmt.ext for fmt in FORMATS)
+
+
 class DatasetWriter:
     """Writes the dumps, catalogue and provenance of a dataset into `out_dir`.
 
         with DatasetWriter(stage_dir, iris, settings, previous, previous_dir) as writer:
-            writer.add(resolution, graph, source_path, converted_at)   # per conforming doc
+            writer.add(resolution, None, source_path, converted_at, files, dump=dump)
             writer.keep(entry)                                          # per reused doc
         manifest = writer.manifest
 
     A document's per-document Turtle (`<name>.ttl`) must be in `out_dir` before `add`/`keep`.
+    `add` with a `DocumentDump` (made by the worker from the Turtle) spools its pieces to a
+    temporary file until `close` writes the shards; without one (or for `keep`), a shard
+    that must be written again takes the document's pieces from the previous output's shard
+    files when its Turtle is the same (`MEMBERS` records where each one is), else from the
+    Turtle file.  Per document, memory holds its manifest entry and a few offsets.
     `previous` (the manifest of `previous_dir`) lets unchanged shards be reused as they are.
     """
 
@@ -409,24 +464,38 @@ class DatasetWriter:
         self.manifest = Manifest(
             fingerprint=fingerprint(iris.base), settings=settings.fingerprint()
         )
-        self._pending: dict[str, _Pending] = {}
         self._votes: dict[str, VotesEntry] = {}
         self._labels: dict[str, str] = {}
-        self.fragments = Fragments(prefixes())
+        self.fragments = fragments()
+        self._spool_path = out_dir / STATE_DIR / "spool.tmp"
+        self._spool: IO[bytes] | None = None
+        self._spooled: dict[str, tuple[int, tuple[int, ...]]] = {}  # name -> offset, lengths
+        #: Turtle sha256 of documents added with a dump (their files are not in the manifest)
+        self._ttl_sha256: dict[str, str] = {}
+        self.catalog = Graph(bind_namespaces="none")  # filled by close()
 
     # -- recording documents
     def add(
         self,
         res: Resolution,
-        graph: Graph,
+        graph: Graph | None = None,
         source_path: str = "",
         converted_at: str | None = None,
         files: Sequence[str] = (),
+        *,
+        triples: int | None = None,
+        dump: DocumentDump | None = None,
+        source_stat: list[int] | None = None,
+        ttl_sha256: str | None = None,
     ) -> DocumentEntry:
-        """Record one conforming document whose files are already written."""
+        """Record one conforming document whose files are already written: its graph, or
+        its number of `triples` and its `dump` (`document_dump` of its Turtle)."""
         name = file_name(res.symbol)
         shard, label = shard_of(res)
         assert res.source is not None, "a converted document knows its source"
+        if triples is None:
+            assert graph is not None, "add() needs the graph or the number of triples"
+            triples = len(graph)
         entry = DocumentEntry(
             symbol=res.symbol,
             name=name,
@@ -436,29 +505,52 @@ class DatasetWriter:
             source_path=source_path or res.source.path,
             converted_at=converted_at or now_iso(),
             ldexport_version=__version__,
-            triples=len(graph),
+            triples=triples,
             adoption_date=res.adoption_date,
             session=res.session.number if res.session else None,
             body=res.body,
             files=list(files) or [f"{name}.ttl", f"{name}.jsonld", f"{name}.json"],
+            source_stat=source_stat,
         )
         self.keep(entry, label)
+        if dump is not None:
+            if dump.graph != entry.graph or dump.triples != triples:
+                raise ValueError(f"{res.symbol}: the dump is not of this document")
+            self._spool_dump(name, dump)
+        if ttl_sha256 is not None:
+            self._ttl_sha256[name] = ttl_sha256
         return entry
+
+    def _spool_dump(self, name: str, dump: DocumentDump) -> None:
+        if self._spool is None:
+            self._spool_path.parent.mkdir(parents=True, exist_ok=True)
+            self._spool = self._spool_path.open("w+b")
+        offset = self._spool.tell()
+        pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
+        for piece in pieces:
+            self._spool.write(piece)
+        self._spooled[name] = (offset, tuple(len(piece) for piece in pieces))
+
+    def _unspool(self, name: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        assert self._spool is not None
+        offset, lengths = self._spooled[name]
+        self._spool.seek(offset)
+        pieces = [self._spool.read(n) for n in lengths]
+        k = len(_PIECES)
+        return dict(zip(_PIECES, pieces[:k], strict=True)), dict(
+            zip(_PIECES, pieces[k:], strict=True)
+        )
 
     def keep(self, entry: DocumentEntry, label: str | None = None) -> None:
         """Record a document carried over from the previous output."""
-        if entry.name in self._pending:
+        if entry.name in self.manifest.documents:
             raise ValueError(f"{entry.symbol} is already in the dataset")
         if not (self.out_dir / f"{entry.name}.ttl").is_file():
             raise FileNotFoundError(f"{entry.name}.ttl must be written before it is added")
-        label = (
-            label
-            or self._labels.get(entry.shard)
-            or _previous_label(self.previous, entry.shard)
-            or entry.shard
-        )
-        self._labels.setdefault(entry.shard, label)
-        self._pending[entry.name] = _Pending(entry, label)
+        if entry.shard not in self._labels:
+            self._labels[entry.shard] = (
+                label or _previous_label(self.previous, entry.shard) or entry.shard
+            )
         self.manifest.documents[entry.name] = entry
 
     def add_votes(self, entry: VotesEntry, label: str | None = None) -> None:
@@ -489,34 +581,57 @@ class DatasetWriter:
     ) -> None:
         if exc_type is None:
             self.close()
+        else:
+            self._drop_spool()
+
+    def _drop_spool(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None
+        self._spool_path.unlink(missing_ok=True)
 
     def close(self) -> Manifest:
         """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest."""
         by_shard: dict[str, list[_Member]] = {}
-        for pending in self._pending.values():
-            e = pending.entry
-            by_shard.setdefault(e.shard, []).append(
-                _Member(e.name, e.graph, f"{e.name}.ttl", e.triples, False)
-            )
-        for v in self._votes.values():
-            by_shard.setdefault(v.shard, []).append(
-                _Member(v.name, v.graph, v.files[0], v.triples, True)
-            )
-        for shard in sorted(by_shard):
-            members = sorted(by_shard[shard], key=lambda m: (m.name, m.votes))
-            self.manifest.shards[shard] = self._shard(shard, members)
+        try:
+            for e in self.manifest.documents.values():
+                by_shard.setdefault(e.shard, []).append(
+                    _Member(e.name, e.graph, f"{e.name}.ttl", e.triples, False)
+                )
+            for v in self._votes.values():
+                by_shard.setdefault(v.shard, []).append(
+                    _Member(v.name, v.graph, v.files[0], v.triples, True)
+                )
+            for shard in sorted(by_shard):
+                members = sorted(by_shard[shard], key=lambda m: (m.name, m.votes))
+                self.manifest.shards[shard] = self._shard(shard, members)
+        finally:
+            self._drop_spool()
+        del by_shard
         self._corpus()
         self._copy_ontology()
         self._provenance()
         stats = self._stats()
-        write_catalog(self.out_dir, self.manifest, stats, self.iris, self.settings, self._labels)
+        #: the catalogue graph, as catalog.ttl and catalog.jsonld hold it (for its check)
+        self.catalog = write_catalog(
+            self.out_dir, self.manifest, stats, self.iris, self.settings, self._labels
+        )
         return self.manifest
 
     def _record(self, rel: str, info: FileInfo) -> None:
         self.manifest.files[rel] = info
 
+    def _ttl_digest(self, member: _Member) -> str:
+        """The sha256 of a member's Turtle: known for documents, read for the others."""
+        known = self._ttl_sha256.get(member.name) if not member.votes else None
+        info = self.manifest.files.get(member.ttl)
+        if known is None and info is not None:
+            known = info.sha256
+        return known or sha256_file(self.out_dir / member.ttl)
+
     def _shard(self, shard: str, entries: list[_Member]) -> ShardEntry:
-        digest = _shard_digest(entries, self.out_dir)
+        digests = [self._ttl_digest(m) for m in entries]
+        digest = _shard_digest(entries, digests)
         prev = self.previous.shards.get(shard) if self.previous else None
         files = shard_files(shard)
         if (
@@ -531,12 +646,27 @@ class DatasetWriter:
                 self._reuse(rel)
                 self._record(rel, self.previous.files[rel])
             return prev
-        return self._build_shard(shard, entries, digest)
+        return self._build_shard(shard, entries, digest, digests)
 
-    def _build_shard(self, shard: str, entries: list[_Member], digest: str) -> ShardEntry:
-        subjects: set[str] = set()
-        predicates: set[str] = set()
-        classes: set[str] = set()
+    def _previous_members(self, shard: str) -> dict[str, list[Any]]:
+        """The previous output's index of a shard's pieces (`MEMBERS`), by member key."""
+        rel = f"{MEMBERS}/{shard}.json"
+        if self.previous is None or self.previous_dir is None or rel not in self.previous.files:
+            return {}
+        try:
+            rows = json.loads((self.previous_dir / rel).read_bytes())["members"]
+        except (OSError, ValueError, KeyError):
+            return {}
+        if not all(f"{SHARDS}/{shard}.{ext}" in self.previous.files for ext in _PIECES):
+            return {}
+        return {f"{row[0]} {row[1]}": row for row in rows}
+
+    def _build_shard(
+        self, shard: str, entries: list[_Member], digest: str, ttl_digests: list[str]
+    ) -> ShardEntry:
+        subjects: set[bytes] = set()
+        predicates: set[bytes] = set()
+        classes: set[bytes] = set()
         triples = 0
         documents = [self.manifest.documents[m.name] for m in entries if not m.votes]
         dates = [e.adoption_date for e in documents if e.adoption_date]
@@ -552,6 +682,9 @@ class DatasetWriter:
             last_date=max(dates, default=None),
             votes=[m.name for m in entries if m.votes],
         )
+        del documents, dates
+        previous = self._previous_members(shard)
+        rows: list[list[Any]] = []
         with ExitStack() as stack:
             outs: dict[str, SplitFile] = {}
             for fmt in FORMATS:
@@ -560,65 +693,98 @@ class DatasetWriter:
                 )
                 stack.callback(out.abort)
                 outs[fmt.ext] = out
-            for i, doc in enumerate(entries):
-                quads = read_quads(self.out_dir / doc.ttl, doc.graph)
-                if len(quads) != doc.triples:
-                    raise ValueError(f"{doc.ttl} has {len(quads)} triples, {doc.triples} expected")
-                triples += len(quads)
-                for q in quads:
-                    subjects.add(str(q.subject))
-                    predicates.add(q.predicate.value)
-                    if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-                        classes.add(q.object.value)
-                encoded = self.fragments.encode(quads, doc.graph)
+            old: dict[str, tuple[IO[bytes], IO[bytes]]] = {}
+            if previous:
+                assert self.previous_dir is not None
+                for ext in _PIECES:
+                    rel = f"{SHARDS}/{shard}.{ext}"
+                    old[ext] = (
+                        stack.enter_context((self.previous_dir / rel).open("rb")),
+                        stack.enter_context((self.previous_dir / f"{rel}.gz").open("rb")),
+                    )
+            for i, (doc, ttl_sha) in enumerate(zip(entries, ttl_digests, strict=True)):
+                row = previous.get(f"{doc.name} {int(doc.votes)}")
+                if not doc.votes and doc.name in self._spooled:
+                    plain, gz = self._unspool(doc.name)
+                elif row is not None and row[2] == doc.graph and row[3] == ttl_sha:
+                    plain, gz = _read_pieces(old, row[5:])
+                    if row[4] != doc.triples:
+                        raise ValueError(f"{doc.ttl}: {row[4]} triples, {doc.triples} expected")
+                else:
+                    dump = document_dump((self.out_dir / doc.ttl).read_bytes(), doc.graph)
+                    if dump.triples != doc.triples:
+                        raise ValueError(
+                            f"{doc.ttl} has {dump.triples} triples, {doc.triples} expected"
+                        )
+                    plain, gz = dump.plain, dump.gz
+                triples += doc.triples
+                s, p, c = nquads_stats(plain["nq"])
+                subjects |= s
+                predicates |= p
+                classes |= c
+                ranges: list[int] = []
                 for ext, out in outs.items():
                     if i:
-                        out.write(self.fragments.separators[ext])
-                    out.write(encoded[ext])
-                del quads, encoded
+                        sep = self.fragments.separators[ext]
+                        out.write(sep, _gzip_separator(sep))
+                    ranges += out.write(plain[ext], gz[ext])
+                rows.append([doc.name, int(doc.votes), doc.graph, ttl_sha, doc.triples, *ranges])
+                del plain, gz
             for ext, out in outs.items():
-                plain, gz = out.close(self.fragments.footers[ext])
+                plain_info, gz_info = out.close(self.fragments.footers[ext])
                 rel = f"{SHARDS}/{shard}.{ext}"
-                self._record(rel, plain)
-                self._record(f"{rel}.gz", gz)
+                self._record(rel, plain_info)
+                self._record(f"{rel}.gz", gz_info)
                 entry.bodies[rel] = list(out.body_plain)
                 entry.bodies[f"{rel}.gz"] = list(out.body_gz)
+        members_rel = f"{MEMBERS}/{shard}.json"
+        path = self.out_dir / members_rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(json.dumps({"members": rows}, separators=(",", ":")).encode())
+        self._record(members_rel, FileInfo.of(path))
         subjects_rel = f"{SUBJECTS}/{shard}.txt.gz"
         path = self.out_dir / subjects_rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        text = "".join(f"{s}\n" for s in sorted(subjects)).encode()
+        text = b"".join(sorted(s + b"\n" for s in subjects))
         path.write_bytes(_gzip_bytes(text))
         self._record(subjects_rel, FileInfo.of(path))
         entry.triples = triples
         entry.distinct_subjects = len(subjects)
-        entry.predicates = sorted(predicates)
-        entry.classes = sorted(classes)
+        entry.predicates = sorted(p.decode() for p in predicates)
+        entry.classes = sorted(c.decode() for c in classes)
         return entry
 
     def _corpus(self) -> None:
-        shards = sorted(self.manifest.shards)
-        for fmt in FORMATS:
-            rel = f"{DUMPS}/{CORPUS}.{fmt.ext}"
-            out = SplitFile(self.out_dir / rel, self.fragments.headers[fmt.ext])
-            try:
-                sep = self.fragments.separators[fmt.ext]
-                for i, shard in enumerate(shards):
-                    if i and sep:
-                        out.write(sep)
-                    srel = f"{SHARDS}/{shard}.{fmt.ext}"
-                    bodies = self.manifest.shards[shard].bodies
-                    out.copy_body(
-                        self.out_dir / srel,
-                        bodies[srel],
-                        self.out_dir / f"{srel}.gz",
-                        bodies[f"{srel}.gz"],
-                    )
-                plain, gz = out.close(self.fragments.footers[fmt.ext])
-            except BaseException:
-                out.abort()
-                raise
+        """The whole-corpus dumps: the shards' bodies copied, the four formats on two threads
+        (copying and hashing release the GIL; it is all bytes, the corpus's size in each
+        format, written again whenever a shard changed)."""
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = list(pool.map(self._corpus_file, FORMATS))
+        for rel, plain, gz in done:
             self._record(rel, plain)
             self._record(f"{rel}.gz", gz)
+
+    def _corpus_file(self, fmt: DumpFormat) -> tuple[str, FileInfo, FileInfo]:
+        rel = f"{DUMPS}/{CORPUS}.{fmt.ext}"
+        out = SplitFile(self.out_dir / rel, self.fragments.headers[fmt.ext])
+        try:
+            sep = self.fragments.separators[fmt.ext]
+            for i, shard in enumerate(sorted(self.manifest.shards)):
+                if i and sep:
+                    out.write(sep, _gzip_separator(sep))
+                srel = f"{SHARDS}/{shard}.{fmt.ext}"
+                bodies = self.manifest.shards[shard].bodies
+                out.copy_body(
+                    self.out_dir / srel,
+                    bodies[srel],
+                    self.out_dir / f"{srel}.gz",
+                    bodies[f"{srel}.gz"],
+                )
+            plain, gz = out.close(self.fragments.footers[fmt.ext])
+        except BaseException:
+            out.abort()
+            raise
+        return rel, plain, gz
 
     def _copy_ontology(self) -> None:
         target = self.out_dir / ONTOLOGY
@@ -653,6 +819,29 @@ class DatasetWriter:
         return stats
 
 
+@cache
+def _gzip_separator(sep: bytes) -> bytes:
+    return _gzip_bytes(sep)
+
+
+def _read_pieces(
+    old: dict[str, tuple[IO[bytes], IO[bytes]]], ranges: Sequence[int]
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """A member's pieces in the previous shard files, from its ranges [p0, p1, g0, g1]..."""
+    plain: dict[str, bytes] = {}
+    gz: dict[str, bytes] = {}
+    for k, ext in enumerate(_PIECES):
+        p0, p1, g0, g1 = ranges[4 * k : 4 * k + 4]
+        plain_file, gz_file = old[ext]
+        plain_file.seek(p0)
+        plain[ext] = plain_file.read(p1 - p0)
+        gz_file.seek(g0)
+        gz[ext] = gz_file.read(g1 - g0)
+        if len(plain[ext]) != p1 - p0 or len(gz[ext]) != g1 - g0:
+            raise OSError("a shard file of the previous output is shorter than its index says")
+    return plain, gz
+
+
 def _previous_label(previous: Manifest | None, shard: str) -> str | None:
     entry = previous.shards.get(shard) if previous else None
     return entry.label if entry and entry.label else None
@@ -664,14 +853,20 @@ def shard_files(shard: str) -> list[str]:
         rel = f"{SHARDS}/{shard}.{fmt.ext}"
         out += [rel, f"{rel}.gz"]
     out.append(f"{SUBJECTS}/{shard}.txt.gz")
+    out.append(f"{MEMBERS}/{shard}.json")
     return out
 
 
-def _shard_digest(entries: Sequence[_Member], out_dir: Path) -> str:
+#: Changes when the dumps are written differently for the same Turtle (2: a gzip member per
+#: document), so that a previous output's shards are not reused as they are.
+_DUMP_LAYOUT = 2
+
+
+def _shard_digest(entries: Sequence[_Member], ttl_digests: Sequence[str]) -> str:
     """What a shard's files are a function of: its graphs' names, IRIs and Turtle."""
-    h = hashlib.sha256(f"{__version__}\n".encode())
-    for e in entries:
-        h.update(f"{e.name} {e.graph} {sha256_file(out_dir / e.ttl)}\n".encode())
+    h = hashlib.sha256(f"{__version__} {_DUMP_LAYOUT}\n".encode())
+    for e, ttl in zip(entries, ttl_digests, strict=True):
+        h.update(f"{e.name} {e.graph} {ttl}\n".encode())
     return h.hexdigest()
 
 
@@ -1140,12 +1335,54 @@ def _ox(term: Any) -> Any:
 CATALOG_SHAPES = "dcat-ap.shacl.ttl"
 
 
+class _PreparedQueries(Graph):
+    """A view of a graph whose SPARQL queries are parsed once per query text: pySHACL asks
+    the same SPARQL constraint once per focus node (8 distributions a shard), and rdflib
+    parsing the text each time was most of the catalogue check (15 s of 19 s for 2,500
+    documents)."""
+
+    def query(
+        self,
+        query_object: Any,
+        processor: Any = "sparql",
+        result: Any = "sparql",
+        initNs: Any = None,
+        initBindings: Any = None,
+        use_store_provided: bool = True,
+        **kwargs: Any,
+    ) -> Any:
+        if isinstance(query_object, str):
+            query_object = _prepared_query(query_object)
+        # a prepared query does not read initNs; non-empty spares listing every namespace
+        return super().query(
+            query_object, processor, result, initNs or _NO_NS, initBindings, False, **kwargs
+        )
+
+
+_NO_NS = {"rdf": str(RDF)}
+
+
+@cache
+def _prepared_query(text: str) -> Any:
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+@cache
+def _catalog_shapes() -> bytes:
+    return (data_dir("shapes") / CATALOG_SHAPES).read_bytes()
+
+
 def validate_catalog(graph: Graph) -> list[str]:
     """Lines of the DCAT-AP shapes' results for a catalogue graph; empty when it conforms."""
     from pyshacl import validate as shacl_validate
 
-    shapes = Graph().parse(data_dir("shapes") / CATALOG_SHAPES)
-    conforms, report, _ = shacl_validate(graph, shacl_graph=shapes, advanced=True)
+    shapes = Graph().parse(data=_catalog_shapes(), format="turtle")
+    view = _PreparedQueries(
+        store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager
+    )
+    conforms, report, _ = shacl_validate(view, shacl_graph=shapes, advanced=True, inplace=True)
     if conforms:
         return []
     SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -1209,8 +1446,6 @@ _GENERATED_SUFFIXES = (".ttl", ".jsonld", ".json", ".nq", ".trig", ".gz")
 
 
 _DUPLICATE = "is already published from an earlier input; left out"
-#: The graph of a published document in `PublishResult.outcomes` (its triples are in files).
-_WRITTEN = Graph(bind_namespaces="none")
 
 
 def publish_dataset(
@@ -1226,10 +1461,11 @@ def publish_dataset(
     and swap it in as `out_dir`.  Raises PublishError (previous output untouched) when the
     dataset cannot be built; documents that fail are left out and named in the outcomes.
     `convert` (default `ldexport.convert.convert_file`) turns one input into its documents."""
-    from ldexport.convert import convert_file
+    from ldexport.convert import NO_GRAPH, convert_file
     from ldexport.errors import LdexportError
-    from ldexport.manifest import MANIFEST_NAME, PublishError
-    from ldexport.publish import Outcome, write_context, write_document
+    from ldexport.executor import render_and_dump
+    from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
+    from ldexport.publish import Outcome, write_context
 
     settings = (settings or Settings()).replace(base_iri=iris.base)
     out_abs = out_dir.absolute()
@@ -1242,23 +1478,43 @@ def publish_dataset(
         reusable = previous if previous and previous.fingerprint == fingerprint(iris.base) else None
         writer = DatasetWriter(stage.path, iris, settings, reusable, stage.previous, stage.reuse)
         by_source = reusable.by_source() if reusable else {}
+        digests = SourceDigests(
+            reusable, stage.previous / MANIFEST_NAME if stage.previous else None
+        )
+        files = writer.manifest.files
         result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
         for path in progress(inputs):
             try:
-                digest = sha256_file(path)
+                digest, stat = digests(path)
             except OSError as exc:
                 result.outcomes.append(
                     Outcome(str(path), problems=[f"{path}: cannot read: {exc.strerror}"])
                 )
                 continue
+            known_failure = reusable.failed.get(digest) if reusable else None
+            if known_failure is not None and known_failure.source_path == str(path):
+                # the same bytes failed with the same ldexport, shapes and ontology: they
+                # would fail again with the same lines (a conversion is a pure function)
+                result.outcomes.append(
+                    Outcome(
+                        str(path),
+                        problems=list(known_failure.problems),
+                        warnings=list(known_failure.warnings),
+                    )
+                )
+                writer.manifest.failed[digest] = replace(known_failure, source_stat=stat)
+                continue
             if digest in by_source:
+                assert reusable is not None
                 for entry in by_source[digest]:
                     if entry.name in writer.manifest.documents:
                         result.warnings.append(f"{path}: {entry.symbol} {_DUPLICATE}")
                         continue
                     for rel in entry.files:
                         stage.reuse(rel)
-                    kept = DocumentEntry(**{**entry.__dict__, "source_path": str(path)})
+                        old = reusable.files.get(rel)
+                        files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
+                    kept = replace(entry, source_path=str(path), source_stat=stat)
                     writer.keep(kept)
                     result.unchanged.append(kept)
                 continue
@@ -1268,6 +1524,9 @@ def publish_dataset(
                 items = (convert or convert_file)(path, iris)
             except LdexportError as exc:
                 outcome.problems.append(str(exc))
+                writer.manifest.failed[digest] = FailedSource(
+                    str(path), stat, list(outcome.problems), list(outcome.warnings)
+                )
                 continue
             for item in items:
                 outcome.warnings.extend(item.resolution.warnings)
@@ -1277,15 +1536,37 @@ def publish_dataset(
                 if file_name(item.resolution.symbol) in writer.manifest.documents:
                     outcome.warnings.append(f"{path}: {item.resolution.symbol} {_DUPLICATE}")
                     continue
-                try:  # every file is rendered and checked before the first is written
-                    files = write_document(item, stage.path, iris)
-                except LdexportError as exc:
-                    outcome.problems.append(str(exc))
+                if item.dump is None:  # converted here, not by a worker
+                    item = render_and_dump(item, iris)
+                if item.render_error is not None:
+                    outcome.problems.append(item.render_error)
                     continue
-                outcome.written.extend(files)
-                writer.add(item.resolution, item.graph, str(path), converted_at, files)
-                # its graph (~370 KB) is in the files now: not kept, only the model (~30 KB)
-                outcome.converted.append(replace(item, graph=_WRITTEN))
+                assert item.rendered is not None and item.file_info is not None
+                assert item.dump is not None
+                for name, data in item.rendered.items():  # the staging folder is private
+                    (stage.path / name).write_bytes(data)
+                    files[name] = item.file_info[name]
+                written = list(item.rendered)
+                outcome.written.extend(written)
+                writer.add(
+                    item.resolution,
+                    None,
+                    str(path),
+                    converted_at,
+                    written,
+                    triples=item.triple_count,
+                    dump=item.dump,
+                    source_stat=stat,
+                )
+                # kept: the symbol and the report (a few hundred bytes); the rest is in files
+                outcome.converted.append(
+                    Converted(_symbol_only(item.resolution), NO_GRAPH, item.report)
+                )
+            del items
+            if outcome.problems and not outcome.converted:
+                writer.manifest.failed[digest] = FailedSource(
+                    str(path), stat, list(outcome.problems), list(outcome.warnings)
+                )
         converted = {
             file_name(item.resolution.symbol) for o in result.outcomes for item in o.converted
         }
@@ -1297,14 +1578,6 @@ def publish_dataset(
             for rel in v.files:
                 old = previous.files.get(rel) if previous else None
                 manifest.files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
-        for entry in manifest.documents.values():
-            for rel in entry.files:
-                old = reusable.files.get(rel) if reusable else None
-                manifest.files[rel] = (
-                    old
-                    if old is not None and entry in result.unchanged
-                    else FileInfo.of(stage.path / rel)
-                )
         if previous:
             result.removed = sorted(
                 e.symbol for n, e in previous.documents.items() if n not in manifest.documents
@@ -1313,7 +1586,7 @@ def publish_dataset(
         (stage.path / REPORT).write_bytes(report_text(result).encode())
         for rel in (CONTEXT, REPORT):
             manifest.files[rel] = FileInfo.of(stage.path / rel)
-        problems = validate_catalog(Graph().parse(stage.path / f"{CATALOG}.ttl"))
+        problems = validate_catalog(writer.catalog)
         if problems:
             raise PublishError(
                 "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n"
@@ -1330,6 +1603,11 @@ def publish_dataset(
         (stage.path / MANIFEST_NAME).write_bytes(manifest.to_json())
         stage.commit()
     return result
+
+
+def _symbol_only(res: Resolution) -> Resolution:
+    """What `PublishResult.outcomes` keeps of a published document's model."""
+    return Resolution(res.symbol, res.body, res.doc_type, res.number, None, warnings=res.warnings)
 
 
 def report_text(result: PublishResult) -> str:
@@ -1397,7 +1675,7 @@ def _carry_votes(
         for rel in entry.files:
             stage.reuse(rel)
         shard = document.shard if document is not None else entry.shard
-        kept = VotesEntry(**{**entry.__dict__, "shard": shard})
+        kept = replace(entry, shard=shard)
         writer.add_votes(kept, votes_shard(entry.symbol, entry.date)[1])
         result.votes.append(
             f"{VOTES_PREFIX}{entry.symbol}: conforms, kept ({'; '.join(entry.sources)})"
@@ -1474,7 +1752,7 @@ def publish_votes(
         report = [line for line in old_report if not line.startswith(VOTES_PREFIX)]
         (stage.path / REPORT).write_bytes(("\n".join(report + result.votes) + "\n").encode())
         manifest.files[REPORT] = FileInfo.of(stage.path / REPORT)
-        problems = validate_catalog(Graph().parse(stage.path / f"{CATALOG}.ttl"))
+        problems = validate_catalog(writer.catalog)
         if problems:
             raise PublishError(
                 "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n"

@@ -27,9 +27,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
 
-from ldexport.convert import Converted, convert_file
+from ldexport.convert import NO_GRAPH, Converted, convert_file
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
+from ldexport.model import Resolution
+from ldexport.symbols import file_name
 
 #: The names `make_executor` knows.
 EXECUTORS = ("local", "dask")
@@ -43,24 +45,51 @@ class Failed:
         self.message = message
 
 
-def convert_and_render(path: Path, iris: Iris) -> list[Converted] | Failed:
-    """`convert_file`, plus the per-document files of every conforming document, rendered
-    here so that the main process only writes bytes."""
+def summary(res: Resolution) -> Resolution:
+    """A resolution without its text (parts, footnotes, citations): what the main process
+    needs of it once its files are rendered (symbol, session, dates, source, warnings)."""
+    return replace(res, parts=(), footnotes=(), citations=())
+
+
+def render_and_dump(item: Converted, iris: Iris) -> Converted:
+    """A conforming document as the main process needs it: its files rendered (with their
+    size and sha256), its named graph encoded for the dumps (`document_dump` of the rendered
+    Turtle, as for a document carried over), its triples counted; no graph, a `summary` of
+    the model.  A document that does not conform keeps only its summary and report.  Raises
+    nothing: a rendering error is carried in `render_error`."""
+    from ldexport.dataset import document_dump
+    from ldexport.manifest import FileInfo
     from ldexport.publish import render_document
 
+    res = summary(item.resolution)
+    if not item.report.conforms:
+        return Converted(res, NO_GRAPH, item.report)
     try:
-        items = convert_file(path, iris)
+        rendered = item.rendered if item.rendered is not None else render_document(item, iris)
+    except LdexportError as exc:
+        return Converted(res, NO_GRAPH, item.report, render_error=str(exc))
+    if item.render_error is not None:
+        return Converted(res, NO_GRAPH, item.report, render_error=item.render_error)
+    ttl = rendered[f"{file_name(res.symbol)}.ttl"]
+    return Converted(
+        res,
+        NO_GRAPH,
+        item.report,
+        rendered=rendered,
+        triples=item.triple_count,
+        file_info={name: FileInfo.of_bytes(data) for name, data in rendered.items()},
+        dump=document_dump(ttl, iris.graph(res.symbol)),
+    )
+
+
+def convert_and_render(path: Path, iris: Iris) -> list[Converted] | Failed:
+    """`convert_file`, then `render_and_dump` of every document: what travels back from a
+    worker is the rendered files (bytes), the dump pieces (bytes), the report and a summary
+    of the model, never a graph, so that the main process only writes bytes."""
+    try:
+        return [render_and_dump(item, iris) for item in convert_file(path, iris)]
     except LdexportError as exc:
         return Failed(str(exc))
-    out = []
-    for item in items:
-        if item.report.conforms:
-            try:
-                item = replace(item, rendered=render_document(item, iris))
-            except LdexportError as exc:
-                item = replace(item, render_error=str(exc))
-        out.append(item)
-    return out
 
 
 class Executor(Protocol):
@@ -96,15 +125,41 @@ class _Base:
         self.close()
 
 
+class _Ordered:
+    """Submit items ahead up to `window` and yield their results in input order.  The first
+    window is submitted at once (not at the first `next`), so that the workers start while
+    the main process carries over unchanged documents."""
+
+    def __init__(self, submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> None:
+        self._submit = submit
+        self._items = iter(items)
+        self._pending: deque[Any] = deque()
+        self._window = window
+        self._fill()
+
+    def _fill(self) -> None:
+        while len(self._pending) < self._window:
+            item = next(self._items, _END)
+            if item is _END:
+                return
+            self._pending.append(self._submit(item))
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        if not self._pending:
+            raise StopIteration
+        result = self._pending.popleft().result()
+        self._fill()
+        return result
+
+
+_END = object()
+
+
 def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> Iterator[Any]:
-    """Submit items ahead up to `window` and yield their results in input order."""
-    pending: deque[Any] = deque()
-    for item in items:
-        pending.append(submit(item))
-        if len(pending) >= window:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
+    return _Ordered(submit, items, window)
 
 
 class LocalExecutor(_Base):
@@ -203,17 +258,21 @@ class Prefetch:
 
 def to_convert(inputs: Sequence[Path], out_dir: Path, base_iri: str) -> list[Path]:
     """The inputs `publish` will convert: those whose bytes the previous output (its
-    manifest) does not already hold.  A guess that only decides what is computed ahead."""
-    from ldexport.manifest import fingerprint, read_manifest, sha256_file
+    manifest) does not already hold, or remember as failed at the same path.  A guess that
+    only decides what is computed ahead."""
+    from ldexport.manifest import MANIFEST_NAME, SourceDigests, fingerprint, read_manifest
 
     previous = read_manifest(out_dir)
     if previous is None or previous.fingerprint != fingerprint(base_iri):
         return list(inputs)
     known = previous.by_source()
+    digests = SourceDigests(previous, out_dir / MANIFEST_NAME)
     out = []
     for path in inputs:
         try:
-            if sha256_file(path) in known:
+            digest = digests(path)[0]
+            failed = previous.failed.get(digest)
+            if digest in known or (failed is not None and failed.source_path == str(path)):
                 continue
         except OSError:
             continue

@@ -19,7 +19,9 @@ untouched; the next publish removes the leftover staging folder.  A lock file
 
 from __future__ import annotations
 
+import builtins
 import ctypes
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -28,7 +30,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -107,7 +109,7 @@ class HashingWriter:
 # --- the manifest ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class FileInfo:
     """A file of the output: its size and sha256 (what the catalogue states)."""
 
@@ -118,8 +120,12 @@ class FileInfo:
     def of(cls, path: Path) -> FileInfo:
         return cls(path.stat().st_size, sha256_file(path))
 
+    @classmethod
+    def of_bytes(cls, data: builtins.bytes) -> FileInfo:
+        return cls(len(data), hashlib.sha256(data).hexdigest())
 
-@dataclass
+
+@dataclass(slots=True)
 class DocumentEntry:
     """One published resolution: where it came from and what it became."""
 
@@ -136,6 +142,9 @@ class DocumentEntry:
     session: str | None = None
     body: str | None = None
     files: list[str] = field(default_factory=list)  # per-document files, relative paths
+    #: the source file's size, mtime and ctime (ns) when its sha256 was taken: a later
+    #: publish trusts `source_sha256` for a file whose stat is the same (`SourceDigests`)
+    source_stat: list[int] | None = None
 
 
 @dataclass
@@ -177,6 +186,19 @@ class ShardEntry:
     votes: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class FailedSource:
+    """An input that gave no document: what was wrong.  A later publish with the same
+    fingerprint reports these lines again for the same bytes at the same path instead of
+    converting them again (a conversion is a pure function of the bytes and the fingerprint);
+    an input that could not be read is not remembered."""
+
+    source_path: str
+    source_stat: list[int] | None
+    problems: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
 @dataclass
 class Manifest:
     fingerprint: dict[str, str]
@@ -187,6 +209,7 @@ class Manifest:
     problems: list[str] = field(default_factory=list)
     format: int = MANIFEST_FORMAT
     votes: dict[str, VotesEntry] = field(default_factory=dict)  # by name
+    failed: dict[str, FailedSource] = field(default_factory=dict)  # by source sha256
 
     def by_source(self) -> dict[str, list[DocumentEntry]]:
         out: dict[str, list[DocumentEntry]] = {}
@@ -201,9 +224,32 @@ class Manifest:
         return graphs
 
     def to_json(self) -> bytes:
-        data = asdict(self)
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
-        return (text + "\n").encode()
+        """Sorted JSON, one line per document, shard, file, votes graph, failed source and
+        problem: json's C encoder writes each line (the indented output of its pure-Python
+        encoder, and `asdict`, took 1.5 s for 2,500 documents and grow with them)."""
+        maps: dict[str, dict[str, Any]] = {
+            "documents": self.documents,
+            "failed": self.failed,
+            "files": self.files,
+            "shards": self.shards,
+            "votes": self.votes,
+        }
+        top: dict[str, Any] = {
+            "fingerprint": self.fingerprint,
+            "format": self.format,
+            "settings": self.settings,
+        }
+        parts = []
+        for key in sorted([*maps, *top, "problems"]):
+            if key in maps:
+                rows = [f"  {_line(k)}: {_line(_fields(v))}" for k, v in sorted(maps[key].items())]
+                parts.append(f" {_line(key)}: {_block(rows, '{', '}')}")
+            elif key == "problems":
+                rows = [f"  {_line(v)}" for v in self.problems]
+                parts.append(f" {_line(key)}: {_block(rows, '[', ']')}")
+            else:
+                parts.append(f" {_line(key)}: {_line(top[key])}")
+        return ("{\n" + ",\n".join(parts) + "\n}\n").encode()
 
     @classmethod
     def from_json(cls, raw: bytes) -> Manifest:
@@ -218,7 +264,68 @@ class Manifest:
             files={k: FileInfo(**v) for k, v in data["files"].items()},
             problems=list(data.get("problems", [])),
             votes={k: VotesEntry(**v) for k, v in data.get("votes", {}).items()},
+            failed={k: FailedSource(**v) for k, v in data.get("failed", {}).items()},
         )
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _block(rows: list[str], start: str, end: str) -> str:
+    return f"{start}\n" + ",\n".join(rows) + f"\n {end}" if rows else start + end
+
+
+def _fields(entry: Any) -> dict[str, Any]:
+    """A flat dataclass (its fields hold JSON values) as a dict, without `asdict`'s copies."""
+    names = _FIELDS.get(type(entry))
+    if names is None:
+        names = _FIELDS[type(entry)] = tuple(f.name for f in dataclasses.fields(entry))
+    return {name: getattr(entry, name) for name in names}
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def stat_key(st: os.stat_result) -> list[int]:
+    """What `SourceDigests` compares: size, mtime and ctime in nanoseconds."""
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+class SourceDigests:
+    """The sha256 of input files, read again only for the files that may have changed.
+
+    A source whose path, size, mtime and ctime (nanoseconds) are those the previous manifest
+    recorded with its sha256 is taken to still have that sha256, provided its ctime is more
+    than a second older than that manifest.json: a file changed in the instant it was hashed
+    (the "racy" case git's index also guards against) is hashed again.  ctime cannot be set
+    back by a program (`touch -d`, `rsync -t` or `tar` restore the mtime, not the ctime), so
+    a file rewritten with its old size and mtime is hashed again too; so is every file of a
+    folder that was copied or moved elsewhere (new path or ctime).  Otherwise: sha256."""
+
+    def __init__(self, previous: Manifest | None = None, manifest: Path | None = None) -> None:
+        self._known: dict[str, tuple[tuple[int, ...], str]] = {}
+        if previous is None or manifest is None:
+            return
+        try:
+            racy = manifest.stat().st_mtime_ns - 1_000_000_000
+        except OSError:
+            return
+        known = [
+            (e.source_path, e.source_stat, e.source_sha256) for e in previous.documents.values()
+        ]
+        known += [(f.source_path, f.source_stat, sha) for sha, f in previous.failed.items()]
+        for path, stat, sha256 in known:
+            if stat and len(stat) == 3 and stat[2] < racy:
+                self._known[path] = (tuple(stat), sha256)
+
+    def __call__(self, path: Path) -> tuple[str, list[int]]:
+        """The file's sha256 and its stat (`stat_key`); raises OSError."""
+        key = stat_key(path.stat())
+        known = self._known.get(str(path))
+        if known is not None and known[0] == tuple(key):
+            return known[1], key
+        return sha256_file(path), key
 
 
 def read_manifest(out_dir: Path) -> Manifest | None:
@@ -301,6 +408,7 @@ class Staging:
         self.name = self.out_dir.name
         self.path = self.out_dir  # replaced by the staging folder on enter
         self._lock: IO[str] | None = None
+        self._fds: tuple[int, int] | None = None
         self.committed = False
 
     # names of the hidden siblings
@@ -339,7 +447,22 @@ class Staging:
     def reuse(self, rel: str) -> None:
         """Carry the previous output's file `rel` over into the new output unchanged."""
         assert self.previous is not None
+        if "/" not in rel:  # a top-level file (every per-document file): link by folder fds
+            if self._fds is None:
+                flags = os.O_RDONLY | os.O_DIRECTORY
+                self._fds = (os.open(self.previous, flags), os.open(self.path, flags))
+            try:
+                os.link(rel, rel, src_dir_fd=self._fds[0], dst_dir_fd=self._fds[1])
+                return
+            except OSError:
+                pass
         link_or_copy(self.previous / rel, self.path / rel)
+
+    def _close_fds(self) -> None:
+        if self._fds is not None:
+            for fd in self._fds:
+                os.close(fd)
+            self._fds = None
 
     def keep_foreign(self, generated: Iterable[str]) -> list[str]:
         """Carry over the top-level entries of the previous output that ldexport did not
@@ -360,6 +483,7 @@ class Staging:
 
     def commit(self) -> None:
         """Swap the staging folder in as the output; the old output is removed after."""
+        self._close_fds()
         os.chmod(self.path, 0o755 & ~_umask())
         _fsync_dir(self.path)
         if not self.out_dir.exists():
@@ -381,6 +505,7 @@ class Staging:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._close_fds()
         try:
             if not self.committed and self.path != self.out_dir:
                 shutil.rmtree(self.path, ignore_errors=True)

@@ -12,7 +12,7 @@ from distributed import Client, LocalCluster
 
 from ldexport.dataset import publish_dataset
 from ldexport.errors import LdexportError
-from ldexport.executor import LocalExecutor, Prefetch, make_executor, to_convert
+from ldexport.executor import Failed, LocalExecutor, Prefetch, make_executor, to_convert
 from ldexport.iris import Iris
 from ldexport.publish import run_batch
 
@@ -109,7 +109,11 @@ def test_unchanged_inputs_are_not_converted_again(
     out = tmp_path / "out"
     with LocalExecutor(1) as executor:
         publish_with(executor, out)
-    assert to_convert(INPUTS, out, Iris().base) == [CORPUS / "A_RES_80_3.md", INPUTS[6]]
+    # the two inputs that failed are remembered with their problems (same bytes, same path)
+    assert to_convert(INPUTS, out, Iris().base) == []
+    moved = tmp_path / "A_RES_80_3.md"
+    moved.write_bytes((CORPUS / "A_RES_80_3.md").read_bytes())
+    assert to_convert([*INPUTS, moved], out, Iris().base) == [moved]
 
 
 def test_unknown_executor_and_missing_scheduler() -> None:
@@ -117,3 +121,22 @@ def test_unknown_executor_and_missing_scheduler() -> None:
         make_executor("spark")
     with pytest.raises(LdexportError, match="--scheduler"):
         make_executor("dask")
+
+
+def test_a_worker_sends_back_bytes_and_a_summary_not_a_graph() -> None:
+    import pickle
+
+    from ldexport.convert import NO_GRAPH, convert_file
+    from ldexport.executor import convert_and_render
+
+    iris = Iris()
+    items = convert_and_render(INPUTS[0], iris)
+    assert not isinstance(items, Failed)
+    (item,) = pickle.loads(pickle.dumps(items))
+    assert item.graph is NO_GRAPH and item.resolution.parts == ()
+    assert item.rendered is not None and item.dump is not None and item.file_info is not None
+    assert item.triples == item.dump.triples > 0
+    (full,) = convert_file(INPUTS[0], iris)
+    assert item.triples == len(full.graph)
+    # a Converted with its graph still travels whole
+    assert len(pickle.loads(pickle.dumps(full)).graph) == len(full.graph)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+from ldexport.convert import Converted, convert_file
 from ldexport.dataset import publish_dataset
 from ldexport.iris import Iris
 from ldexport.manifest import read_manifest, verify
 from ldexport.settings import Settings
+
+from .dataset_support import ROOT
 
 
 def inodes(out: Path) -> dict[str, int]:
@@ -100,7 +105,8 @@ def test_a_bad_input_is_left_out_named_and_fails_the_exit_status(
     assert len(result.manifest.documents) == 3
     report = (out / "validation-report.txt").read_text()
     assert "broken.txt" in report
-    # a failure is not remembered as done: the next publish tries the file again
+    # a failure is not published: the next publish reports it again (from the manifest,
+    # without converting the same bytes again)
     again = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
     assert [o.path for o in again.outcomes] == [str(bad)] and again.exit_status == 1
 
@@ -111,3 +117,105 @@ def test_an_input_inside_the_output_is_refused(sources: Path) -> None:
     with pytest.raises(PublishError, match="inside the output"):
         publish_dataset(sorted(sources.iterdir()), sources, Iris(), Settings())
     assert sorted(os.listdir(sources)) == sorted(p.name for p in sources.iterdir())
+
+
+def tree(folder: Path, under: str) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted((folder / under).rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_shard_written_again_copies_its_unchanged_documents_and_equals_a_fresh_one(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S/RES/1663 and S/RES/1709 share the shard sc-2006: when 1709 changes, 1663's pieces
+    are copied from the previous shard files (its Turtle is not read again), and the dumps
+    are byte for byte those of a fresh publish of the same sources."""
+    import ldexport.dataset
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    shutil.copy(ROOT / "examples" / "S_RES_1663_2006.txt", sources)
+    out = tmp_path / "output"
+    publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    path = sources / "S_RES_1709_2006.txt"
+    path.write_text(path.read_text().replace("Decides", "Decides also", 1))
+    dumped: list[str] = []
+    real = ldexport.dataset.document_dump
+
+    def spy(ttl: bytes, graph: str) -> ldexport.dataset.DocumentDump:
+        dumped.append(graph)
+        return real(ttl, graph)
+
+    monkeypatch.setattr(ldexport.dataset, "document_dump", spy)
+    result = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert len(result.unchanged) == 3
+    assert dumped == ["http://localhost:8000/graph/S_RES_1709_2006"]  # the converted one only
+    fresh = tmp_path / "fresh"
+    publish_dataset(sorted(sources.iterdir()), fresh, Iris(), Settings())
+    assert tree(out, "dumps") == tree(fresh, "dumps")
+    assert tree(out, ".ldexport") == tree(fresh, ".ldexport")
+    assert verify(out) == []
+
+
+def test_sources_are_hashed_again_only_when_their_stat_changed(
+    sources: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ldexport.manifest
+
+    out = tmp_path / "output"
+    publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    # the sources were written just before: "racy", hashed again until the manifest is older
+    # than them by more than a second; here the manifest is aged instead of waiting
+    later = time.time() + 10
+    os.utime(out / "manifest.json", (later, later))
+    hashed: list[str] = []
+    real = ldexport.manifest.sha256_file
+
+    def spy(path: Path) -> str:
+        hashed.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(ldexport.manifest, "sha256_file", spy)
+    result = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert len(result.unchanged) == 3
+    assert [h for h in hashed if h in {p.name for p in sources.iterdir()}] == []
+    # the same size and mtime, other bytes: the ctime gives it away
+    path = sources / "S_RES_1709_2006.txt"
+    st = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("Decides", "Decidez", 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    later = time.time() + 20
+    os.utime(out / "manifest.json", (later, later))
+    hashed.clear()
+    result = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert [o.path for o in result.outcomes] == [str(path)]
+    assert hashed.count(path.name) == 1
+    assert "Decidez" in (out / "dumps/corpus.nq").read_text()
+
+
+def test_a_failed_source_is_reported_again_without_converting_it(
+    sources: Path, tmp_path: Path
+) -> None:
+    bad = sources / "broken.txt"
+    bad.write_bytes(b"")
+    out = tmp_path / "out"
+    first = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    converted: list[Path] = []
+
+    def convert(path: Path, iris: Iris) -> list[Converted]:
+        converted.append(path)
+        return convert_file(path, iris)
+
+    again = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings(), convert=convert)
+    assert converted == []
+    assert [o.problems for o in again.outcomes] == [
+        o.problems for o in first.outcomes if o.problems
+    ]
+    assert again.exit_status == 1
+    bad.write_bytes(b"still not a resolution")
+    third = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings(), convert=convert)
+    assert converted == [bad] and third.exit_status == 1
