@@ -26,6 +26,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import heapq
+import io
 import json
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -792,13 +793,12 @@ class DatasetWriter:
         self._record(ONTOLOGY, FileInfo.of(target))
 
     def _provenance(self) -> None:
-        target = self.out_dir / PROVENANCE
-        target.write_bytes(
-            provenance_turtle(
-                self.manifest.documents.values(), self.iris, self.manifest.votes.values()
+        with (self.out_dir / PROVENANCE).open("wb") as raw:
+            out = HashingWriter(raw)
+            write_provenance(
+                out, self.manifest.documents.values(), self.iris, self.manifest.votes.values()
             )
-        )
-        self._record(PROVENANCE, FileInfo.of(target))
+        self._record(PROVENANCE, FileInfo(out.size, out.sha256))
 
     def _stats(self) -> DatasetStats:
         stats = DatasetStats()
@@ -896,59 +896,124 @@ def provenance_turtle(
     """PROV-O for every document's graph: the source (file name, sha256), the conversion
     (time, ldexport version); for every votes graph, the voting records it was read from.
     Kept out of the document graphs so they stay byte-identical."""
-    P = str(PROV)
-    quads: list[ox.Triple] = []
+    out = io.BytesIO()
+    write_provenance(out, entries, iris, votes)
+    return out.getvalue()
 
-    def add(s: str, p: str, o: ox.NamedNode | ox.Literal) -> None:
-        quads.append(ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o))
+
+_PM = {"prov": str(PROV), "rdfs": str(RDFS), "xsd": str(XSD), "dcterms": str(DCTERMS)}
+_PM["spdx"] = str(SPDX)
+
+
+def write_provenance(
+    out: IO[bytes] | HashingWriter,
+    entries: Iterable[DocumentEntry],
+    iris: Iris,
+    votes: Iterable[VotesEntry] = (),
+) -> None:
+    """`provenance_turtle` written to `out` a few hundred subjects at a time, in the order
+    of their IRIs: memory holds a few strings per document, not its fifteen triples (the
+    Turtle is the same as one pyoxigraph serialisation of the sorted triples)."""
+    P = str(PROV)
+    xsd_dt = str(XSD.dateTime)
+    # per subject IRI: how to make its triples (documents' graphs and sources stay as the
+    # entries and strings they are; runs, agents and votes graphs are few)
+    docs: dict[str, DocumentEntry] = {}
+    sources: dict[str, set[str]] = {}  # urn:sha256: IRI -> file names
+    runs: dict[str, tuple[set[str], set[str], set[str]]] = {}  # agents, times, sources
+    agents: dict[str, str] = {}
+    other: dict[str, set[tuple[str, ox.NamedNode | ox.Literal]]] = {}
 
     def lit(v: str, dt: str | None = None) -> ox.Literal:
         return ox.Literal(v, datatype=ox.NamedNode(dt)) if dt else ox.Literal(v)
 
-    xsd_dt = str(XSD.dateTime)
+    def run_of(stamp: str, agent: str, at: str) -> set[str]:
+        run = f"{iris.base}run/{stamp.replace('-', '').replace(':', '')}"
+        ags, times, used = runs.setdefault(run, (set(), set(), set()))
+        ags.add(agent)
+        times.add(at)
+        agents[agent] = f"ldexport {agent.rstrip('/').rsplit('/', 1)[1]}"
+        return used
+
     for e in entries:
         agent = f"https://pypi.org/project/ldexport/{e.ldexport_version}/"
-        stamp = e.converted_at.replace("-", "").replace(":", "")
-        run = f"{iris.base}run/{stamp}"
-        source = f"urn:sha256:{e.source_sha256}"
-        add(e.graph, RDF_TYPE, ox.NamedNode(P + "Entity"))
-        add(e.graph, P + "wasGeneratedBy", ox.NamedNode(run))
-        add(e.graph, P + "wasDerivedFrom", ox.NamedNode(source))
-        add(e.graph, P + "generatedAtTime", lit(e.converted_at, xsd_dt))
-        add(e.graph, P + "wasAttributedTo", ox.NamedNode(agent))
-        add(e.graph, str(DCTERMS.identifier), lit(e.symbol))
-        add(run, RDF_TYPE, ox.NamedNode(P + "Activity"))
-        add(run, P + "wasAssociatedWith", ox.NamedNode(agent))
-        add(run, P + "used", ox.NamedNode(source))
-        add(run, P + "endedAtTime", lit(e.converted_at, xsd_dt))
-        add(agent, RDF_TYPE, ox.NamedNode(P + "SoftwareAgent"))
-        add(agent, str(RDFS.label), lit(f"ldexport {e.ldexport_version}"))
-        add(source, RDF_TYPE, ox.NamedNode(P + "Entity"))
-        add(source, str(RDFS.label), lit(Path(e.source_path).name))
-        add(source, str(SPDX.checksumValue), lit(e.source_sha256, str(XSD.hexBinary)))
+        docs[e.graph] = e
+        run_of(e.converted_at, agent, e.converted_at).add(e.source_sha256)
+        sources.setdefault(f"urn:sha256:{e.source_sha256}", set()).add(Path(e.source_path).name)
     for v in votes:
         agent = f"https://pypi.org/project/ldexport/{v.ldexport_version}/"
+        used = run_of(v.imported_at, agent, v.imported_at)
         run = f"{iris.base}run/{v.imported_at.replace('-', '').replace(':', '')}"
-        add(v.graph, RDF_TYPE, ox.NamedNode(P + "Entity"))
-        add(v.graph, P + "wasGeneratedBy", ox.NamedNode(run))
-        add(v.graph, P + "generatedAtTime", lit(v.imported_at, xsd_dt))
-        add(v.graph, P + "wasAttributedTo", ox.NamedNode(agent))
-        add(v.graph, str(DCTERMS.identifier), lit(v.symbol))
-        add(v.graph, str(RDFS.comment), lit("Recorded votes from: " + "; ".join(v.sources)))
-        add(run, RDF_TYPE, ox.NamedNode(P + "Activity"))
-        add(run, P + "wasAssociatedWith", ox.NamedNode(agent))
-        add(run, P + "endedAtTime", lit(v.imported_at, xsd_dt))
-        add(agent, RDF_TYPE, ox.NamedNode(P + "SoftwareAgent"))
-        add(agent, str(RDFS.label), lit(f"ldexport {v.ldexport_version}"))
+        mine = other.setdefault(v.graph, set())
+        mine.update(
+            {
+                (RDF_TYPE, ox.NamedNode(P + "Entity")),
+                (P + "wasGeneratedBy", ox.NamedNode(run)),
+                (P + "generatedAtTime", lit(v.imported_at, xsd_dt)),
+                (P + "wasAttributedTo", ox.NamedNode(agent)),
+                (str(DCTERMS.identifier), lit(v.symbol)),
+                (str(RDFS.comment), lit("Recorded votes from: " + "; ".join(v.sources))),
+            }
+        )
         for digest in v.source_sha256:
-            source = f"urn:sha256:{digest}"
-            add(v.graph, P + "wasDerivedFrom", ox.NamedNode(source))
-            add(run, P + "used", ox.NamedNode(source))
-            add(source, RDF_TYPE, ox.NamedNode(P + "Entity"))
-            add(source, str(SPDX.checksumValue), lit(digest, str(XSD.hexBinary)))
-    unique = sorted(set(quads), key=lambda t: (str(t.subject), t.predicate.value, str(t.object)))
-    pm = {"prov": P, "rdfs": str(RDFS), "xsd": str(XSD), "dcterms": str(DCTERMS), "spdx": str(SPDX)}
-    return ox.serialize(unique, format=ox.RdfFormat.TURTLE, prefixes=pm) or b""
+            mine.add((P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{digest}")))
+            used.add(digest)
+            sources.setdefault(f"urn:sha256:{digest}", set())
+
+    def triples(s: str) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
+        po: set[tuple[str, ox.NamedNode | ox.Literal]] = set(other.get(s, ()))
+        e = docs.get(s)
+        if e is not None:
+            agent = f"https://pypi.org/project/ldexport/{e.ldexport_version}/"
+            run = f"{iris.base}run/{e.converted_at.replace('-', '').replace(':', '')}"
+            po |= {
+                (RDF_TYPE, ox.NamedNode(P + "Entity")),
+                (P + "wasGeneratedBy", ox.NamedNode(run)),
+                (P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{e.source_sha256}")),
+                (P + "generatedAtTime", lit(e.converted_at, xsd_dt)),
+                (P + "wasAttributedTo", ox.NamedNode(agent)),
+                (str(DCTERMS.identifier), lit(e.symbol)),
+            }
+        if s in sources:
+            po.add((RDF_TYPE, ox.NamedNode(P + "Entity")))
+            po.update((str(RDFS.label), lit(name)) for name in sources[s])
+            digest = s.removeprefix("urn:sha256:")
+            po.add((str(SPDX.checksumValue), lit(digest, str(XSD.hexBinary))))
+        if s in runs:
+            ags, times, used = runs[s]
+            po.add((RDF_TYPE, ox.NamedNode(P + "Activity")))
+            po.update((P + "wasAssociatedWith", ox.NamedNode(a)) for a in ags)
+            po.update((P + "used", ox.NamedNode(f"urn:sha256:{d}")) for d in used)
+            po.update((P + "endedAtTime", lit(t, xsd_dt)) for t in times)
+        if s in agents:
+            po.add((RDF_TYPE, ox.NamedNode(P + "SoftwareAgent")))
+            po.add((str(RDFS.label), lit(agents[s])))
+        return sorted(po, key=lambda x: (x[0], str(x[1])))
+
+    subjects = sorted({*docs, *sources, *runs, *agents, *other}, key=lambda s: f"<{s}>")
+    first = True
+    for start in range(0, len(subjects), 500):
+        chunk = [
+            ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o)
+            for s in subjects[start : start + 500]
+            for p, o in triples(s)
+        ]
+        data = ox.serialize(chunk, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
+        if not first:  # one header: pyoxigraph starts every output with its prefixes
+            data = _strip_prefixes(data, len(_PM))
+        out.write(data)
+        first = False
+    if first:
+        out.write(ox.serialize([], format=ox.RdfFormat.TURTLE, prefixes=_PM) or b"")
+
+
+def _strip_prefixes(data: bytes, count: int) -> bytes:
+    start = 0
+    for _ in range(count):
+        if not data.startswith(b"@prefix ", start):
+            raise ValueError("pyoxigraph wrote an unexpected Turtle header")
+        start = data.index(b"\n", start) + 1
+    return data[start:]
 
 
 # --- the catalogue -------------------------------------------------------------------------------
@@ -1600,7 +1665,7 @@ def publish_dataset(
                 p.name for p in stage.previous.iterdir() if p.name.endswith(_GENERATED_SUFFIXES)
             }
         result.kept_files = stage.keep_foreign(owned)
-        (stage.path / MANIFEST_NAME).write_bytes(manifest.to_json())
+        manifest.write_json(stage.path / MANIFEST_NAME)
         stage.commit()
     return result
 
@@ -1760,6 +1825,6 @@ def publish_votes(
             )
         owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
         result.kept_files = stage.keep_foreign(owned)
-        (stage.path / MANIFEST_NAME).write_bytes(manifest.to_json())
+        manifest.write_json(stage.path / MANIFEST_NAME)
         stage.commit()
     return result

@@ -25,6 +25,7 @@ import dataclasses
 import errno
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -224,9 +225,19 @@ class Manifest:
         return graphs
 
     def to_json(self) -> bytes:
+        out = io.StringIO()
+        self._write_json(out)
+        return out.getvalue().encode()
+
+    def write_json(self, path: Path) -> None:
+        """`to_json` streamed into a file: the text of 25,000 entries is never whole."""
+        with path.open("w", encoding="utf-8") as out:
+            self._write_json(out)
+
+    def _write_json(self, out: IO[str]) -> None:
         """Sorted JSON, one line per document, shard, file, votes graph, failed source and
         problem: json's C encoder writes each line (the indented output of its pure-Python
-        encoder, and `asdict`, took 1.5 s for 2,500 documents and grow with them)."""
+        encoder, and `asdict`, took 1.5 s for 2,500 documents and grew with them)."""
         maps: dict[str, dict[str, Any]] = {
             "documents": self.documents,
             "failed": self.failed,
@@ -239,17 +250,25 @@ class Manifest:
             "format": self.format,
             "settings": self.settings,
         }
-        parts = []
-        for key in sorted([*maps, *top, "problems"]):
-            if key in maps:
-                rows = [f"  {_line(k)}: {_line(_fields(v))}" for k, v in sorted(maps[key].items())]
-                parts.append(f" {_line(key)}: {_block(rows, '{', '}')}")
-            elif key == "problems":
-                rows = [f"  {_line(v)}" for v in self.problems]
-                parts.append(f" {_line(key)}: {_block(rows, '[', ']')}")
-            else:
-                parts.append(f" {_line(key)}: {_line(top[key])}")
-        return ("{\n" + ",\n".join(parts) + "\n}\n").encode()
+        out.write("{")
+        for i, key in enumerate(sorted([*maps, *top, "problems"])):
+            out.write(f"{',' if i else ''}\n {_line(key)}: ")
+            if key in top:
+                out.write(_line(top[key]))
+                continue
+            rows: Iterable[str] = (
+                (f"  {_line(k)}: {_line(_fields(v))}" for k, v in sorted(maps[key].items()))
+                if key in maps
+                else (f"  {_line(v)}" for v in self.problems)
+            )
+            start, end = ("{", "}") if key in maps else ("[", "]")
+            out.write(start)
+            empty = True
+            for row in rows:
+                out.write(f"\n{row}" if empty else f",\n{row}")
+                empty = False
+            out.write(end if empty else f"\n {end}")
+        out.write("\n}\n")
 
     @classmethod
     def from_json(cls, raw: bytes) -> Manifest:
@@ -270,10 +289,6 @@ class Manifest:
 
 def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _block(rows: list[str], start: str, end: str) -> str:
-    return f"{start}\n" + ",\n".join(rows) + f"\n {end}" if rows else start + end
 
 
 def _fields(entry: Any) -> dict[str, Any]:
@@ -471,9 +486,10 @@ class Staging:
             return []
         owned = set(generated)
         kept = []
-        for entry in sorted(self.previous.iterdir()):
-            if entry.name in owned or (self.path / entry.name).exists():
+        for name in sorted(os.listdir(self.previous)):  # names: Paths sort slowly
+            if name in owned or (self.path / name).exists():
                 continue
+            entry = self.previous / name
             if entry.is_dir():
                 shutil.copytree(entry, self.path / entry.name, copy_function=_link_copy)
             else:
