@@ -491,6 +491,16 @@ def publish_cmd(
     help="Drop graphs under B graph/ that left the dataset (default: only when the store "
     "holds no other named graph).",
 )
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "gsp", "update", "bulk"]),
+    default="auto",
+    show_default=True,
+    help="gsp: one PUT per graph; update: SPARQL Update batches; bulk (Oxigraph): one "
+    "non-transactional POST of the N-Quads dump, graphs that changed dropped (fast, not "
+    "atomic). auto: bulk when the server is Oxigraph, else gsp (update with "
+    "--update-endpoint alone).",
+)
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds per request.")
 @click.option("--retries", default=5, show_default=True, help="Retries on 5xx and drops.")
 @click.option("--batch-mb", default=4, show_default=True, help="Size of one SPARQL Update request.")
@@ -501,6 +511,7 @@ def load_cmd(
     update_endpoint: str | None,
     query_endpoint: str | None,
     prune: bool | None,
+    method: str,
     timeout: float,
     retries: int,
     batch_mb: int,
@@ -519,6 +530,7 @@ def load_cmd(
                 Path(output),
                 endpoints,
                 prune=prune,
+                method=method,
                 batch_bytes=batch_mb << 20,
                 store=store,
                 progress=step,  # type: ignore[arg-type]
