@@ -7,6 +7,7 @@ input gets one line on stderr naming the file and the reason; the others are sti
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,18 +56,31 @@ def iris_option(base_iri: str) -> Iris:
 
 @contextmanager
 def progress(quiet: bool, label: str, total: int) -> Iterator[object]:
-    """A progress bar on stderr for batches, silent for one file or with --quiet."""
+    """A progress bar on stderr for batches (position, rate, ETA), silent for one file or
+    with --quiet."""
     if quiet or total < 2:
         yield lambda xs: xs
         return
+    start, done = time.monotonic(), [0]
+
+    def rate(_item: object) -> str:
+        elapsed = time.monotonic() - start
+        return f"{done[0] / elapsed:.1f}/s" if elapsed > 0 and done[0] else ""
+
     with click.progressbar(
-        length=total, label=label, file=sys.stderr, show_eta=True, show_pos=True
+        length=total,
+        label=label,
+        file=sys.stderr,
+        show_eta=True,
+        show_pos=True,
+        item_show_func=rate,
     ) as bar:
 
         def step(items: Iterable[Path]) -> Iterator[Path]:
             for item in items:
                 yield item
-                bar.update(1)
+                done[0] += 1
+                bar.update(1, item)
 
         yield step
 
