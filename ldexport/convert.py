@@ -6,7 +6,9 @@ batch is a loop over files that keeps nothing of one document when it moves to t
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +16,7 @@ from rdflib import Graph
 
 from ldexport import sources
 from ldexport.iris import Iris
-from ldexport.mapping import to_graph
+from ldexport.mapping import Triple, graph_of, to_triples
 from ldexport.model import Resolution
 from ldexport.parse import normalise, structure
 from ldexport.sources import akn as akn_source
@@ -31,16 +33,20 @@ NO_GRAPH = Graph(bind_namespaces="none")
 
 @dataclass(frozen=True)
 class Converted:
-    """One resolution of a source file, mapped and validated."""
+    """One resolution of a source file, mapped and validated.
+
+    `content` is its rdflib Graph or the set of its triples (`convert_file` keeps the set:
+    the batch pipeline validates and serialises triples, and an rdflib Graph, ~20 us a
+    triple to fill, is built only when `graph` is asked for)."""
 
     resolution: Resolution
-    graph: Graph
+    content: Graph | AbstractSet[Triple]
     report: ValidationReport
     #: The per-document files (`ldexport.publish.render_document`) when a worker process
     #: rendered them already, or the error that rendering raised.
     rendered: dict[str, bytes] | None = None
     render_error: str | None = None
-    #: When the graph stayed in a worker (`graph` is then `NO_GRAPH` and `resolution` a
+    #: When the graph stayed in a worker (`content` is then `NO_GRAPH` and `resolution` a
     #: summary without its text, `ldexport.executor.summary`): the number of triples, the
     #: size and sha256 of every rendered file, and the document's named graph as the dumps
     #: hold it (made from its Turtle in the worker).
@@ -48,18 +54,23 @@ class Converted:
     file_info: dict[str, FileInfo] | None = field(default=None, compare=False)
     dump: DocumentDump | None = field(default=None, compare=False)
 
+    @cached_property
+    def graph(self) -> Graph:
+        """The document's rdflib Graph (built from its triples on first use)."""
+        return self.content if isinstance(self.content, Graph) else graph_of(self.content)
+
     @property
     def triple_count(self) -> int:
-        return self.triples if self.triples is not None else len(self.graph)
+        return self.triples if self.triples is not None else len(self.content)
 
     def __reduce__(self) -> tuple[Any, ...]:
         # NO_GRAPH is not pickled: what travels back from a worker is bytes and a summary
-        graph = None if self.graph is NO_GRAPH else self.graph
+        content = None if self.content is NO_GRAPH else self.content
         return (
             _converted,
             (
                 self.resolution,
-                graph,
+                content,
                 self.report,
                 self.rendered,
                 self.render_error,
@@ -70,8 +81,10 @@ class Converted:
         )
 
 
-def _converted(resolution: Resolution, graph: Graph | None, *rest: Any) -> Converted:
-    return Converted(resolution, NO_GRAPH if graph is None else graph, *rest)
+def _converted(
+    resolution: Resolution, content: Graph | AbstractSet[Triple] | None, *rest: Any
+) -> Converted:
+    return Converted(resolution, NO_GRAPH if content is None else content, *rest)
 
 
 def parse_file(path: str | Path) -> list[Resolution]:
@@ -89,6 +102,6 @@ def convert_file(path: str | Path, iris: Iris) -> list[Converted]:
     """Parse, map and validate every resolution of one file."""
     out = []
     for res in parse_file(path):
-        graph = to_graph(res, iris)
-        out.append(Converted(res, graph, validate(graph, res.symbol)))
+        triples = to_triples(res, iris)
+        out.append(Converted(res, triples, validate(triples, res.symbol)))
     return out

@@ -8,6 +8,7 @@ from `ldexport.iris.Iris`, so a resolution and every citation of it meet at one 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
@@ -113,9 +114,12 @@ def to_graph(res: Resolution, iris: Iris) -> Graph:
 
 
 def graph_of(triples: Iterable[Triple]) -> Graph:
-    """An rdflib Graph of `triples`, with the project's prefixes bound."""
+    """An rdflib Graph of `triples`, with the project's prefixes bound.  A set's triples are
+    added in sorted order: a set iterates in an order that changes with Python's hash seed,
+    and rdflib yields triples in the order they were added, which SPARQL results (the
+    GROUP_CONCAT lists of validation messages) follow."""
     g = new_graph()
-    for triple in triples:
+    for triple in sorted(triples) if isinstance(triples, AbstractSet) else triples:
         g.add(triple)
     return g
 

@@ -124,7 +124,7 @@ def render_document(item: Converted, iris: Iris) -> dict[str, bytes]:
     from ldexport.export import FORMATS, render
 
     name = file_name(item.resolution.symbol)
-    triples = serialize.sorted_triples(item.graph)
+    triples = serialize.sorted_triples(item.content)
     files = {
         f"{name}.ttl": serialize.turtle(triples),
         f"{name}.jsonld": serialize.jsonld(triples),

@@ -47,18 +47,29 @@ class Index:
     """One document's triples in dicts, built once per validation: s -> p -> objects,
     o -> p -> subjects, p -> (s, o) pairs."""
 
-    __slots__ = ("graph", "inc", "out", "pairs")
+    __slots__ = ("_graph", "_make_graph", "inc", "out", "pairs")
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(
+        self, triples: Iterable[tuple[Node, Node, Node]], graph: Callable[[], Graph]
+    ) -> None:
+        """`triples`: the document's (an rdflib Graph or a set); `graph`: makes it an rdflib
+        Graph, called only if a SPARQL constraint has to run."""
+        self._graph: Graph | None = None
+        self._make_graph = graph
         self.out: dict[Node, dict[Node, list[Node]]] = {}
         self.inc: dict[Node, dict[Node, list[Node]]] = {}
         self.pairs: dict[Node, list[tuple[Node, Node]]] = {}
         out, inc, pairs = self.out, self.inc, self.pairs
-        for s, p, o in graph:
+        for s, p, o in triples:
             out.setdefault(s, {}).setdefault(p, []).append(o)
             inc.setdefault(o, {}).setdefault(p, []).append(s)
             pairs.setdefault(p, []).append((s, o))
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = self._make_graph()
+        return self._graph
 
     def objects(self, s: Node, p: Node) -> Sequence[Node]:
         by_p = self.out.get(s)
@@ -442,8 +453,13 @@ class Shapes:
             )
         self.shapes = [_compile(g, name) for name in sorted(names)]
 
-    def results(self, graph: Graph) -> list[Result]:
-        idx = Index(graph)
+    def results(
+        self, triples: Iterable[tuple[Node, Node, Node]], graph: Callable[[], Graph]
+    ) -> list[Result]:
+        """The results of every shape on one document: `triples` are its triples (an rdflib
+        Graph or a set), `graph` makes them an rdflib Graph for the SPARQL constraints a
+        screen cannot rule out (never called for a conforming document)."""
+        idx = Index(triples, graph)
         out: list[Result] = []
         for shape in self.shapes:
             path_node = shape.path.node if shape.path else None

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -43,6 +44,7 @@ from rdflib.query import Result as QueryResult
 from rdflib.term import Node
 
 from ldexport.errors import SourceError
+from ldexport.mapping import Triple, graph_of
 from ldexport.namespaces import ELI, PREFIXES
 from ldexport.resources import data_dir
 from ldexport.shacl_fast import Result, Shapes
@@ -103,17 +105,24 @@ def reference_validator() -> bool:
     return os.environ.get(REFERENCE_ENV, "") not in ("", "0")
 
 
-def validate(graph: Graph, label: str, reference: bool | None = None) -> ValidationReport:
-    """Validate `graph` (one document) against the shapes; `label` names it in every line.
-    `reference` (default: LDEXPORT_REFERENCE_VALIDATOR) runs pySHACL instead of the compiled
-    shapes of ldexport.shacl_fast."""
+def validate(
+    data: Graph | AbstractSet[Triple], label: str, reference: bool | None = None
+) -> ValidationReport:
+    """Validate one document against the shapes; `label` names it in every line.  `data` is
+    its rdflib Graph or the set of its triples (`ldexport.mapping.to_triples`: the batch
+    pipeline builds no Graph unless a SPARQL constraint has to run).  `reference` (default:
+    LDEXPORT_REFERENCE_VALIDATOR) runs pySHACL instead of the compiled shapes of
+    ldexport.shacl_fast."""
     if reference is None:
         reference = reference_validator()
-    data = _QueryCachingGraph.view_of(graph)
+
+    def graph() -> Graph:
+        return _QueryCachingGraph.view_of(data if isinstance(data, Graph) else graph_of(data))
+
     if reference:
-        problems = _pyshacl_problems(data)
+        problems = _pyshacl_problems(graph())
     else:
-        problems = [_problem(result) for result in _shapes().results(data)]
+        problems = [_problem(result) for result in _shapes().results(data, graph)]
     problems += blank_node_problems(data)
     return ValidationReport(label, not problems, tuple(sorted(problems, key=_sort_key)))
 
@@ -160,11 +169,14 @@ def _shapes_path_text(path: Node) -> str:
 NO_BLANK_NODES = URIRef("https://w3id.org/ldexport/shapes#NoBlankNodes")
 
 
-def blank_node_problems(graph: Graph) -> list[Problem]:
+def blank_node_problems(triples: Iterable[Triple]) -> list[Problem]:
     """`ldxsh:NoBlankNodes`, evaluated in Python: each blank node of the graph once, with the
     least predicate (as a string) it is used with, reported at the document's work."""
     predicates: dict[BNode, str] = {}
-    for subject, predicate, obj in graph:
+    documents: set[Node] = set()
+    for subject, predicate, obj in triples:
+        if predicate == ELI.is_realized_by:
+            documents.add(subject)
         for node in (subject, obj):
             if isinstance(node, BNode):
                 least = predicates.get(node)
@@ -180,7 +192,7 @@ def blank_node_problems(graph: Graph) -> list[Problem]:
             shape=NO_BLANK_NODES,
             value=node,
         )
-        for document in set(graph.subjects(ELI.is_realized_by, None))
+        for document in documents
         for node, predicate in predicates.items()
     ]
 
