@@ -71,6 +71,12 @@ CORPUS = "corpus"
 CATALOG = "catalog"
 PROVENANCE = "provenance.ttl"
 ONTOLOGY = "ontology.ttl"
+#: The UNBIS Thesaurus concepts subjects are taken from (six-language labels, domains, broader
+#: concepts): described once here, named only by type and English label in each document.
+THESAURUS = "unbis.ttl"
+#: What `THESAURUS` was made from (the lexicon's digest and ldexport's version), so that an
+#: incremental publish reuses it instead of writing 73,000 triples again.
+THESAURUS_KEY = f"{STATE_DIR}/unbis.key"
 CONTEXT = "context.jsonld"
 REPORT = "validation-report.txt"
 SUBJECTS = f"{STATE_DIR}/subjects"
@@ -611,6 +617,7 @@ class DatasetWriter:
         del by_shard
         self._corpus()
         self._copy_ontology()
+        self._thesaurus()
         self._provenance()
         stats = self._stats()
         #: the catalogue graph, as catalog.ttl and catalog.jsonld hold it (for its check)
@@ -791,6 +798,32 @@ class DatasetWriter:
         target = self.out_dir / ONTOLOGY
         shutil.copyfile(data_dir("ontology") / "ldexport.ttl", target)
         self._record(ONTOLOGY, FileInfo.of(target))
+
+    def _thesaurus(self) -> None:
+        """`THESAURUS`, reused from the previous output when made from the same lexicon by the
+        same ldexport (writing it takes about 2 s)."""
+        from ldexport.mapping_subjects import thesaurus_turtle
+        from ldexport.subjects import lexicon_digest
+
+        key = f"{lexicon_digest()} {__version__}\n".encode()
+        prev = self.previous
+        if (
+            prev is not None
+            and self.previous_dir is not None
+            and self._reuse is not None
+            and THESAURUS in prev.files
+            and THESAURUS_KEY in prev.files
+            and (self.previous_dir / THESAURUS_KEY).read_bytes() == key
+        ):
+            for rel in (THESAURUS, THESAURUS_KEY):
+                self._reuse(rel)
+                self._record(rel, prev.files[rel])
+            return
+        (self.out_dir / THESAURUS).write_bytes(thesaurus_turtle())
+        (self.out_dir / THESAURUS_KEY).parent.mkdir(parents=True, exist_ok=True)
+        (self.out_dir / THESAURUS_KEY).write_bytes(key)
+        for rel in (THESAURUS, THESAURUS_KEY):
+            self._record(rel, FileInfo.of(self.out_dir / rel))
 
     def _provenance(self) -> None:
         with (self.out_dir / PROVENANCE).open("wb") as raw:
@@ -1211,6 +1244,13 @@ def catalog_graph(
                 g.add((ds, VOID.dataDump, URIRef(f"{down}{r}")))
     for rel, title, media, ftype in (
         (ONTOLOGY, "The ldexport ontology (OWL, Turtle)", "text/turtle", "RDF_TURTLE"),
+        (
+            THESAURUS,
+            "The UNBIS Thesaurus concepts of the subjects: labels in the six official languages, "
+            "domains, broader concepts (the UN's UNBIS Thesaurus)",
+            "text/turtle",
+            "RDF_TURTLE",
+        ),
         (CONTEXT, "The JSON-LD context of every JSON-LD file", "application/ld+json", "JSON_LD"),
         (PROVENANCE, "PROV-O provenance of every document graph", "text/turtle", "RDF_TURTLE"),
     ):
@@ -1503,6 +1543,7 @@ _GENERATED = {
     f"{CATALOG}.jsonld",
     PROVENANCE,
     ONTOLOGY,
+    THESAURUS,
     CONTEXT,
     REPORT,
     "manifest.json",

@@ -51,7 +51,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.util.retry import Retry
 
-from ldexport.dataset import CATALOG, CORPUS, DUMPS, PROVENANCE, SHARDS
+from ldexport.dataset import CATALOG, CORPUS, DUMPS, PROVENANCE, SHARDS, THESAURUS
 from ldexport.errors import LdexportError
 from ldexport.manifest import Manifest, read_manifest
 
@@ -159,8 +159,8 @@ class GraphFile:
 
 def dataset_graphs(out_dir: Path) -> tuple[Manifest, list[GraphFile]]:
     """The graphs of a published output folder: one per document, in name order, then each
-    resolution's votes graph (`B graph/<name>/votes`, `ldexport votes`), then the provenance
-    and catalogue graphs (`B graph/provenance`, `B graph/catalog`)."""
+    resolution's votes graph (`B graph/<name>/votes`, `ldexport votes`), then the provenance,
+    catalogue and thesaurus graphs (`B graph/provenance`, `B graph/catalog`, `B graph/unbis`)."""
     manifest = read_manifest(out_dir)
     if manifest is None:
         raise StoreError(f"{out_dir}: no manifest.json; run `ldexport publish` first")
@@ -180,7 +180,11 @@ def dataset_graphs(out_dir: Path) -> tuple[Manifest, list[GraphFile]]:
             GraphFile(votes.graph, out_dir / rel, votes.triples, info.sha256 if info else None)
         )
     base = manifest.fingerprint["base_iri"]
-    for rel, graph in ((PROVENANCE, "provenance"), (f"{CATALOG}.ttl", "catalog")):
+    for rel, graph in (
+        (PROVENANCE, "provenance"),
+        (f"{CATALOG}.ttl", "catalog"),
+        (THESAURUS, "unbis"),
+    ):
         path = out_dir / rel
         if path.is_file():
             count = len(set(map(str, ox.parse(path=path, format=ox.RdfFormat.TURTLE))))

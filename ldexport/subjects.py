@@ -50,6 +50,7 @@ a resolution takes 1 to 2 ms per 1,000 words.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 import re
@@ -455,6 +456,12 @@ def _common_prefix(a: str, b: str) -> int:
             break
         n += 1
     return n
+
+
+@cache
+def lexicon_digest() -> str:
+    """The sha256 of the shipped lexicon file: what the published thesaurus is made from."""
+    return hashlib.sha256(LEXICON_PATH.read_bytes()).hexdigest()
 
 
 @cache

@@ -46,7 +46,14 @@ MANIFESTATIONS = ("pdf", "docx", "txt", "akn", "html")
 
 #: Files of the output that are published (besides every per-document file the manifest
 #: lists).  manifest.json and validation-report.txt name local paths: not served.
-TOP_FILES = ("catalog.ttl", "catalog.jsonld", "context.jsonld", "ontology.ttl", "provenance.ttl")
+TOP_FILES = (
+    "catalog.ttl",
+    "catalog.jsonld",
+    "context.jsonld",
+    "ontology.ttl",
+    "provenance.ttl",
+    "unbis.ttl",
+)
 NOT_SERVED = {MANIFEST_NAME, "validation-report.txt"}
 
 #: Representations ldexport serve makes of a document when publish did not write them.

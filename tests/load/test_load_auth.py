@@ -132,7 +132,7 @@ def test_credentials_from_the_environment_in_the_scheme_the_server_asks(
     monkeypatch.setenv("LDEXPORT_STORE_PASSWORD", PASSWORD)
     report = load(output, endpoints(url))
     puts = [header for method, header in handler.seen if method == "PUT"]
-    assert len(puts) == len(report.loaded) == 5
+    assert len(puts) == len(report.loaded) == 6  # 3 documents, provenance, catalogue, unbis
     assert all(h is not None and h.startswith(scheme) for h in puts)  # no body sent twice
     text = "\n".join(report.lines())
     assert PASSWORD not in text and not report.ok  # this stand-in stores nothing
