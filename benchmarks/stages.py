@@ -1,0 +1,89 @@
+"""Where a worker's time goes: CPU milliseconds per document for each stage of converting and
+rendering one document, on the text documents of tests/data/corpus (converted twice: the
+first pass warms the caches, the second is measured).
+
+    .venv/bin/python benchmarks/stages.py
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ldexport import serialize, sources
+from ldexport.dataset import document_dump
+from ldexport.errors import LdexportError
+from ldexport.export import FORMATS, render
+from ldexport.iris import Iris
+from ldexport.mapping import to_triples
+from ldexport.parse import normalise, structure
+from ldexport.publish import model_json
+from ldexport.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "corpus"
+SPENT: dict[str, float] = defaultdict(float)
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    start = time.process_time()
+    yield
+    SPENT[name] += time.process_time() - start
+
+
+def run(files: list[Path], iris: Iris) -> tuple[int, int]:
+    """Convert and render every file; the number of conforming documents and their triples."""
+    documents = triples_total = 0
+    for path in files:
+        try:
+            with stage("read + parse"):
+                doc = sources.read(path)
+                resolutions = structure.parse(doc, normalise.normalise(doc))
+        except LdexportError:  # bad input on purpose in the corpus
+            continue
+        for res in resolutions:
+            with stage("map (triples)"):
+                triples = to_triples(res, iris)
+            with stage("validate"):
+                report = validate(triples, res.symbol)
+            if not report.conforms:
+                continue
+            documents += 1
+            triples_total += len(triples)
+            with stage("to pyoxigraph, sorted"):
+                ordered = serialize.sorted_triples(triples)
+            with stage("Turtle"):
+                ttl = serialize.turtle(ordered)
+            with stage("JSON-LD"):
+                serialize.jsonld(ordered)
+            with stage("model JSON + schema"):
+                model_json(res)
+            for fmt in FORMATS:
+                with stage(f"{fmt} + schema"):
+                    render(fmt, res, iris)
+            with stage("dump pieces (4 formats, gzip)"):
+                document_dump(ttl, iris.graph(res.symbol))
+    return documents, triples_total
+
+
+def main() -> None:
+    iris = Iris()
+    files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".md"))
+    run(files, iris)
+    SPENT.clear()
+    documents, triples = run(files, iris)
+    total = sum(SPENT.values())
+    print(f"{documents} documents, {triples / documents:.0f} triples each")
+    print("| stage | ms per document | share |")
+    print("|---|---:|---:|")
+    for name, seconds in SPENT.items():
+        print(f"| {name} | {1000 * seconds / documents:.1f} | {seconds / total:.0%} |")
+    print(f"| **total** | **{1000 * total / documents:.1f}** | |")
+
+
+if __name__ == "__main__":
+    main()
