@@ -119,10 +119,24 @@ def validate(
     def graph() -> Graph:
         return _QueryCachingGraph.view_of(data if isinstance(data, Graph) else graph_of(data))
 
-    if reference:
-        problems = _pyshacl_problems(graph())
-    else:
-        problems = [_problem(result) for result in _shapes().results(data, graph)]
+    try:
+        if reference:
+            problems = _pyshacl_problems(graph())
+        else:
+            problems = [_problem(result) for result in _shapes().results(data, graph)]
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        # rdflib's SPARQL functions raise on some ill-typed data (SUBSTR with a decimal
+        # ldx:order): the document does not conform, and the batch goes on
+        work = next((s for s, p, _ in data if p == ELI.is_realized_by), URIRef(label))
+        problems = [
+            Problem(
+                focus=work,
+                path=None,
+                message=f"the shapes could not be evaluated on this graph "
+                f"({type(exc).__name__}: {exc}); check the datatypes of its values",
+                shape=SH.NodeShape,
+            )
+        ]
     problems += blank_node_problems(data)
     return ValidationReport(label, not problems, tuple(sorted(problems, key=_sort_key)))
 

@@ -234,3 +234,13 @@ def test_changed_sparql_query_is_refused() -> None:
     with pytest.raises(UnsupportedShape, match="WorkIri"):
         Shapes(graph, exclude=[validation.NO_BLANK_NODES])
     Shapes(validation._shapes_rdf(), exclude=[validation.NO_BLANK_NODES])  # the real ones compile
+
+
+def test_data_the_sparql_engine_cannot_evaluate_is_a_problem_not_a_crash() -> None:
+    """A decimal ldx:order makes rdflib's SUBSTR raise inside ldxsh:NumberMatchesOrder: the
+    document does not conform, with a line saying why, on both paths (the batch goes on)."""
+    graph = replaced(SC_CASE, SC + "#para_1", ORDER, typed("1.0", XSD.decimal))
+    for reference in (False, True):
+        report = validate(graph, "t", reference=reference)
+        assert not report.conforms
+        assert any("could not be evaluated" in line for line in report.lines()), report.lines()
