@@ -48,6 +48,11 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+#: CPU seconds (user + system) of the last command's main process, sampled every 50 ms
+#: until it exits (its workers not included): what the main process costs per document.
+MAIN_CPU: list[float] = [0.0]
+
+
 def run(cmd: list[str]) -> tuple[float, int, str]:
     """Seconds, peak RSS of the process tree, stdout."""
     start = time.perf_counter()
@@ -55,8 +60,12 @@ def run(cmd: list[str]) -> tuple[float, int, str]:
         popen = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
         proc = psutil.Process(popen.pid)
         peak = 0
+        MAIN_CPU[0] = 0.0
         while popen.poll() is None:
             peak = max(peak, tree_rss(proc))
+            with contextlib.suppress(psutil.Error):
+                cpu = proc.cpu_times()
+                MAIN_CPU[0] = cpu.user + cpu.system
             time.sleep(0.05)
         seconds = time.perf_counter() - start
         out.seek(0)
@@ -166,6 +175,7 @@ def main() -> None:
     me = str(Path(__file__).resolve())
     ldexport = str(Path(py).parent / "ldexport")
     rows: list[tuple[str, int, int, float, int]] = []
+    main_ms: dict[int, float] = {}
 
     shutil.rmtree(work / "a", ignore_errors=True)
     secs, peak, text = run(
@@ -184,6 +194,7 @@ def main() -> None:
         )
         docs, triples = published_counts(out)
         rows.append((f"(b) ldexport publish -j {jobs}", docs, triples, secs, peak))
+        main_ms[jobs] = 1000 * MAIN_CPU[0] / docs
 
     out = work / f"b{args.jobs}"
     changed = sorted(p for p in corpus.iterdir() if p.suffix != ".pdf")[:10]
@@ -221,6 +232,8 @@ def main() -> None:
     c = rows[-1]
     print(f"\n(b) -j {args.jobs} / (a): {rates[b[0]] / rates[a[0]]:.2f}x documents/s")
     print(f"(c) / (b) -j {args.jobs}: {rates[c[0]] / rates[b[0]]:.1f}x documents/s")
+    for jobs, ms in main_ms.items():
+        print(f"(b) -j {jobs}: main process {ms:.1f} ms CPU per document (workers not counted)")
 
 
 if __name__ == "__main__":
