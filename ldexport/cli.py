@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -20,6 +20,9 @@ from ldexport.errors import LdexportError
 from ldexport.iris import DEFAULT_BASE_IRI, Iris
 from ldexport.publish import Outcome, run_batch
 from ldexport.resources import data_dir
+
+if TYPE_CHECKING:
+    from ldexport.validate import ValidationReport
 
 INPUT_SUFFIXES = {".txt", ".pdf", ".docx", ".md", ".json", ".xml"}
 # A folder's own documentation is not a resolution (examples/README.md, SOURCES.md).
@@ -56,9 +59,9 @@ def iris_option(base_iri: str) -> Iris:
 
 @contextmanager
 def progress(quiet: bool, label: str, total: int) -> Iterator[object]:
-    """A progress bar on stderr for batches (position, rate, ETA), silent for one file or
-    with --quiet."""
-    if quiet or total < 2:
+    """A progress bar on stderr for batches (position, rate, ETA); silent for one file, with
+    --quiet, and when stderr is not a terminal (a log gets the errors, not a bar)."""
+    if quiet or total < 2 or not sys.stderr.isatty():
         yield lambda xs: xs
         return
     start, done = time.monotonic(), [0]
@@ -364,8 +367,6 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
 
     Prints one line per problem: the file, the node and what is wrong.
     """
-    from ldexport.validate import validate_file
-
     failed = 0
     files = [
         p
@@ -376,21 +377,28 @@ def validate(paths: tuple[str, ...], quiet: bool) -> None:
             else [Path(raw)]
         )
     ]
-    for path in files:
-        try:
-            result = validate_file(path)
-        except LdexportError as exc:
-            failed += 1
-            click.echo(f"error: {exc}", err=True)
-            continue
-        if result.conforms:
-            if not quiet:
+    with progress(quiet, "validating", len(files)) as step:
+        for path in step(files):  # type: ignore[operator]
+            result = _validated(path)
+            if isinstance(result, LdexportError):
+                failed += 1
+                click.echo(f"error: {result}", err=True)
+            elif not result.conforms:
+                failed += 1
+                for line in result.lines():
+                    click.echo(line)
+            elif not quiet:
                 click.echo(f"{path}: conforms")
-        else:
-            failed += 1
-            for line in result.lines():
-                click.echo(line)
     sys.exit(1 if failed else 0)
+
+
+def _validated(path: Path) -> ValidationReport | LdexportError:
+    from ldexport.validate import validate_file  # pyshacl and rdflib: only when needed
+
+    try:
+        return validate_file(path)
+    except LdexportError as exc:
+        return exc
 
 
 @main.command("publish")
