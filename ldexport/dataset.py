@@ -62,6 +62,7 @@ from ldexport.manifest import (
 from ldexport.model import Resolution
 from ldexport.namespaces import ONTOLOGY_IRI
 from ldexport.resources import data_dir
+from ldexport.serialize import Compactor, jsonld_nodes, prefix_lines, strip_prefix_lines
 from ldexport.settings import Settings
 from ldexport.symbols import describe, file_name
 
@@ -96,7 +97,6 @@ ACCESS_RIGHT = Namespace("http://publications.europa.eu/resource/authority/acces
 UN_TERMS = URIRef("https://www.un.org/en/about-us/terms-of-use")
 EARTH = URIRef("https://sws.geonames.org/6295630/")
 RDF_TYPE = str(RDF.type)
-XSD_STRING = str(XSD.string)
 
 
 @dataclass(frozen=True)
@@ -191,68 +191,6 @@ def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
     return (str(q.subject), q.predicate.value, str(q.object))
 
 
-class Compactor:
-    """Compact IRIs against a prefix-only JSON-LD context."""
-
-    def __init__(self, prefix_map: dict[str, str]) -> None:
-        # longest namespace first, so that eli-dl wins over a shorter namespace it extends
-        self._ns = sorted(((ns, p) for p, ns in prefix_map.items()), key=lambda x: -len(x[0]))
-        self._seen: dict[str, str] = {}  # most IRIs recur: predicates, classes, datatypes
-
-    def __call__(self, iri: str) -> str:
-        got = self._seen.get(iri)
-        if got is not None:
-            return got
-        got = iri
-        for ns, prefix in self._ns:
-            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns) :].startswith("/"):
-                got = f"{prefix}:{iri[len(ns) :]}"
-                break
-        if len(self._seen) >= 100_000:
-            self._seen.clear()
-        self._seen[iri] = got
-        return got
-
-
-def jsonld_nodes(
-    triples: Iterable[ox.Quad | ox.Triple], compact: Compactor
-) -> list[dict[str, Any]]:
-    """Node objects of compact JSON-LD for sorted triples: one per subject, in order;
-    rdf:type as @type; literals keep their exact lexical form."""
-    nodes: dict[str, dict[str, Any]] = {}
-    for t in triples:
-        s = t.subject
-        if isinstance(s, ox.NamedNode):
-            sid = compact(s.value)
-        elif isinstance(s, ox.BlankNode):
-            sid = f"_:{s.value}"
-        else:  # pragma: no cover - RDF-star triples are never written
-            raise TypeError(f"unexpected subject {s!r}")
-        node = nodes.get(sid)
-        if node is None:
-            node = nodes[sid] = {"@id": sid}
-        o = t.object
-        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(o.value))
-            continue
-        value: dict[str, str]
-        if isinstance(o, ox.NamedNode):
-            value = {"@id": compact(o.value)}
-        elif isinstance(o, ox.BlankNode):
-            value = {"@id": f"_:{o.value}"}
-        elif isinstance(o, ox.Literal):
-            if o.language:
-                value = {"@value": o.value, "@language": o.language}
-            elif o.datatype.value == XSD_STRING:
-                value = {"@value": o.value}
-            else:
-                value = {"@value": o.value, "@type": compact(o.datatype.value)}
-        else:  # pragma: no cover - RDF-star triples are never written
-            raise TypeError(f"unexpected object {o!r}")
-        node.setdefault(compact(t.predicate.value), []).append(value)
-    return list(nodes.values())
-
-
 class Fragments:
     """The four dump encodings of one named graph, and each format's header and footer."""
 
@@ -261,9 +199,7 @@ class Fragments:
         self.compact = Compactor(prefix_map)
         # pyoxigraph starts every Turtle/TriG output with one @prefix line per prefix, in an
         # order of its own: the dumps carry one sorted header instead, and bodies without it.
-        self._prefix_lines = b"".join(
-            f"@prefix {p}: <{ns}> .\n".encode() for p, ns in sorted(prefix_map.items())
-        )
+        self._prefix_lines = prefix_lines(dict(sorted(prefix_map.items())))
         ctx = json.dumps(prefix_map, ensure_ascii=False, sort_keys=True)
         self.headers = {
             "nq": b"",
@@ -275,13 +211,7 @@ class Fragments:
         self.separators = {"nq": b"", "trig": b"", "ttl": b"", "jsonld": b",\n"}
 
     def _strip(self, data: bytes | None) -> bytes:
-        data = data or b""
-        start = 0
-        for _ in self.prefix_map:
-            if not data.startswith(b"@prefix ", start):
-                raise ValueError("pyoxigraph wrote an unexpected Turtle header")
-            start = data.index(b"\n", start) + 1
-        return data[start:]
+        return strip_prefix_lines(data or b"", self.prefix_map)
 
     def encode(self, quads: Sequence[ox.Quad], graph: str) -> dict[str, bytes]:
         triples = [q.triple for q in quads]
