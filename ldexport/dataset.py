@@ -62,7 +62,14 @@ from ldexport.manifest import (
 from ldexport.model import Resolution
 from ldexport.namespaces import ONTOLOGY_IRI
 from ldexport.resources import data_dir
-from ldexport.serialize import Compactor, jsonld_nodes, prefix_lines, strip_prefix_lines
+from ldexport.serialize import (
+    Compactor,
+    jsonld_nodes,
+    prefix_lines,
+    prefix_map,
+    strip_prefix_lines,
+    to_ox,
+)
 from ldexport.settings import Settings
 from ldexport.symbols import describe, file_name
 
@@ -171,9 +178,8 @@ class _Member:
 
 
 def prefixes() -> dict[str, str]:
-    from ldexport.publish import context
-
-    return {k: str(v) for k, v in context().items() if isinstance(v, str)}
+    """The project's prefixes, sorted: the dumps' context and Turtle header."""
+    return dict(prefix_map())
 
 
 def read_quads(ttl: Path, graph: str) -> list[ox.Quad]:
@@ -1336,7 +1342,7 @@ def write_catalog(
     """catalog.ttl and catalog.jsonld, after every file they describe is written."""
     g = catalog_graph(out_dir, manifest, stats, iris, settings, labels)
     triples = sorted(
-        (ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in g),
+        (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g),  # type: ignore[arg-type]
         key=lambda t: (str(t.subject), t.predicate.value, str(t.object)),
     )
     ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=CATALOG_PREFIXES) or b""
@@ -1351,18 +1357,6 @@ def write_catalog(
     for name in (f"{CATALOG}.ttl", f"{CATALOG}.jsonld"):
         manifest.files[name] = FileInfo.of(out_dir / name)
     return g
-
-
-def _ox(term: Any) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"no blank nodes in the catalogue: {term!r}")
 
 
 # --- checking the catalogue --------------------------------------------------------------------
@@ -1428,6 +1422,17 @@ def validate_catalog(graph: Graph) -> list[str]:
         message = report.value(result, SH.resultMessage)
         lines.append(f"catalogue: {focus} {path}: {message}")
     return sorted(lines)
+
+
+def check_catalog(graph: Graph) -> None:
+    """Raise PublishError, listing the problems, when the catalogue does not conform."""
+    from ldexport.manifest import PublishError
+
+    problems = validate_catalog(graph)
+    if problems:
+        raise PublishError(
+            "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n" + "\n".join(problems)
+        )
 
 
 # --- publishing ------------------------------------------------------------------------------
@@ -1622,12 +1627,7 @@ def publish_dataset(
         (stage.path / REPORT).write_bytes(report_text(result).encode())
         for rel in (CONTEXT, REPORT):
             manifest.files[rel] = FileInfo.of(stage.path / rel)
-        problems = validate_catalog(writer.catalog)
-        if problems:
-            raise PublishError(
-                "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n"
-                + "\n".join(problems)
-            )
+        check_catalog(writer.catalog)
         owned = set(_GENERATED) | {
             rel.split("/", 1)[0] for rel in (previous.files if previous else {})
         }
@@ -1790,12 +1790,7 @@ def publish_votes(
         report = [line for line in old_report if not line.startswith(VOTES_PREFIX)]
         (stage.path / REPORT).write_bytes(("\n".join(report + result.votes) + "\n").encode())
         manifest.files[REPORT] = FileInfo.of(stage.path / REPORT)
-        problems = validate_catalog(writer.catalog)
-        if problems:
-            raise PublishError(
-                "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n"
-                + "\n".join(problems)
-            )
+        check_catalog(writer.catalog)
         owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
         result.kept_files = stage.keep_foreign(owned)
         manifest.write_json(stage.path / MANIFEST_NAME)

@@ -28,7 +28,6 @@ from ldexport.convert import Converted, convert_file
 from ldexport.errors import LdexportError, MappingError
 from ldexport.iris import Iris
 from ldexport.model import Resolution, to_dict
-from ldexport.namespaces import PREFIXES
 from ldexport.resources import schema_path
 from ldexport.symbols import file_name
 
@@ -49,9 +48,9 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def context() -> dict[str, Any]:
-    """The JSON-LD context of every per-document file: the project's prefixes."""
-    ctx: dict[str, Any] = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
-    return ctx
+    """The JSON-LD context of every per-document file: the project's prefixes, sorted (a copy
+    of `serialize.prefix_map`, which the per-document files are written with)."""
+    return dict(serialize.prefix_map())
 
 
 def to_turtle(graph: Graph) -> bytes:
