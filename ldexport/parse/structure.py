@@ -519,7 +519,10 @@ class _Parser:
         self.check_numbering(d.parts)
         anchors = self.footnote_anchors(d)
         eids: dict[int, str] = {}  # the eId given to each _Node, for the footnote anchors
-        parts = tuple(_freeze(n, i, "", body, anchors, eids) for i, n in _ordered(d.parts))
+        marks: dict[int, list[tuple[int, int]]] = {}  # the markers in each _Node's text
+        for node, start, end in anchors.values():
+            marks.setdefault(id(node), []).append((start, end))
+        parts = tuple(_freeze(n, i, "", body, marks, eids) for i, n in _ordered(d.parts))
         committee = COMMITTEES.get(d.committee_name or "")
         if d.committee_name and committee is None:
             self.warnings.append(f"{self.doc.path}: unknown committee {d.committee_name!r}")
@@ -613,26 +616,32 @@ class _Parser:
         Markers are looked for in order (footnote n after footnote n-1), which keeps digits
         that merely follow a word ("Article 51", "resolution 1373") from being taken for one.
         A footnote whose marker cannot be found (an extraction printed it as a bare spaced
-        number) is named in a warning, and the search goes on from the same place.
+        number) is named in a warning, and the search goes on from the same place.  Each
+        node's markers are found once, in one scan of its text (a scan that went on from the
+        end of the previous marker would find the same ones after it).
         """
         anchors: dict[str, tuple[_Node, int, int]] = {}
         nodes = _walk(d.parts)
+        marks: dict[int, list[tuple[int, int, str]]] = {}  # each node's markers, found once
         at, pos = 0, 0  # where the previous marker was found
         missing = []
         for number in (n.number for n in d.footnotes if n.number):
             found = None
             for i in range(at, len(nodes)):
+                if i not in marks:
+                    marks[i] = [
+                        (m.start(), m.end(), m["a"] or m["b"])
+                        for m in NOTE_MARK.finditer(nodes[i].text)
+                    ]
                 start = pos if i == at else 0
-                marks = NOTE_MARK.finditer(nodes[i].text, start)
-                if m := next((m for m in marks if (m["a"] or m["b"]) == number), None):
-                    found = (i, m)
+                if mark := next((k for k in marks[i] if k[0] >= start and k[2] == number), None):
+                    found = (i, mark)
                     break
             if found is None:
                 missing.append(number)
                 continue
-            at, m = found
-            pos = m.end()
-            anchors[number] = (nodes[at], m.start(), m.end())
+            at, (begin, pos, _) = found
+            anchors[number] = (nodes[at], begin, pos)
             nodes[at].note_refs.append(number)
         if missing:
             self.warnings.append(
@@ -718,18 +727,17 @@ def _freeze(
     order: int,
     prefix: str,
     body: str,
-    anchors: dict[str, tuple[_Node, int, int]],
+    marks: dict[int, list[tuple[int, int]]],
     eids: dict[int, str],
 ) -> Subdivision:
     eid = _eid(node, order, prefix)
     eids[id(node)] = eid
-    marks = sorted((start, end) for node_, start, end in anchors.values() if node_ is node)
     text = node.text
-    for start, end in reversed(marks):
+    for start, end in sorted(marks.get(id(node), ()), reverse=True):
         text = text[:start] + text[end:]
     text = re.sub(r" {2,}", " ", text).strip()
     children = tuple(
-        _freeze(child, i, eid, body, anchors, eids) for i, child in _ordered(node.children)
+        _freeze(child, i, eid, body, marks, eids) for i, child in _ordered(node.children)
     )
     return Subdivision(
         kind=node.kind,
