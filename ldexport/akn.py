@@ -49,7 +49,16 @@ from ldexport.model import (
 from ldexport.symbols import canonical, describe
 from ldexport.un import ORGANS, long_date, ordinal
 
-__all__ = ["AKN_NS", "LDX_NS", "SCHEMA_PATH", "from_akn", "read_all", "to_akn", "validate_akn"]
+__all__ = [
+    "AKN_NS",
+    "LDX_NS",
+    "SCHEMA_PATH",
+    "checked_akn",
+    "from_akn",
+    "read_all",
+    "to_akn",
+    "validate_akn",
+]
 
 AKN_NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 LDX_NS = "https://w3id.org/ldexport/akn#"
@@ -115,7 +124,6 @@ _STRUCTURAL = {
     "content",
     "blockList",
     "item",
-    f"{{{LDX_NS}}}model",
 }
 
 
@@ -125,6 +133,10 @@ def _a(tag: str) -> str:
 
 def _x(tag: str) -> str:
     return f"{{{LDX_NS}}}{tag}"
+
+
+# The same as full tags (the writer's elements are all in AKN_NS or LDX_NS): one set lookup.
+_STRUCTURAL_TAGS = frozenset({*map(_a, _STRUCTURAL), _x("model")})
 
 
 def _local(el: Any) -> str:
@@ -229,7 +241,28 @@ def to_akn(res: Resolution, iris: Iris, known: Mapping[str, str] | None = None) 
     resolutions of a batch): a citation of such a resolution links to its AKN Work IRI, any
     other citation to the IRI of the cited symbol (`Iris.work`).
     """
-    writer = _Writer(res, iris, known or {})
+    return _serialise(_tree(res, iris, known or {}))
+
+
+def checked_akn(res: Resolution, iris: Iris) -> tuple[bytes, list[str]]:
+    """`to_akn` and `validate_akn` of its bytes, without parsing the bytes again.
+
+    The schema checks the tree the bytes were serialised from, the same document; only a
+    tree found invalid is checked again as bytes, for errors with line numbers.
+    """
+    root = _tree(res, iris, {})
+    data = _serialise(root)
+    return data, [] if _schema().validate(root) else validate_akn(data)
+
+
+def _serialise(root: Any) -> bytes:
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return data + b"\n"
+
+
+def _tree(res: Resolution, iris: Iris, known: Mapping[str, str]) -> Any:
+    """The indented document tree of `to_akn`."""
+    writer = _Writer(res, iris, known)
     root = writer.build()
     # Whatever the markup could not carry exactly is recorded as an override, so that
     # reading the document back gives the model it was written from, always.
@@ -240,8 +273,7 @@ def to_akn(res: Resolution, iris: Iris, known: Mapping[str, str] | None = None) 
         over.set("path", "/".join(str(step) for step in path))
         over.text = json.dumps(value, ensure_ascii=False)
     _indent(root, 0)
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-    return data + b"\n"
+    return root
 
 
 class _Writer:
@@ -834,16 +866,15 @@ def _runs(parts: Sequence[Subdivision]) -> list[list[Subdivision]]:
 
 
 def _indent(el: Any, level: int) -> None:
-    """Indent the element-only parts of the tree; text is never touched."""
-    if el.tag not in _STRUCTURAL and _local(el) not in _STRUCTURAL:
-        return
+    """Indent the element-only parts of the tree (`el` is structural); text is never touched."""
     if not len(el) or (el.text and el.text.strip()):
         return
     pad = "\n" + "  " * (level + 1)
     el.text = pad
     for child in el:
         child.tail = pad
-        _indent(child, level + 1)
+        if child.tag in _STRUCTURAL_TAGS:
+            _indent(child, level + 1)
     el[-1].tail = "\n" + "  " * level
 
 

@@ -118,6 +118,26 @@ def dc_elements(res: Resolution, iris: Iris) -> list[tuple[str, str]]:
 
 def to_oai_dc(res: Resolution, iris: Iris) -> bytes:
     """The `oai_dc:dc` record of one resolution, as UTF-8 XML bytes (deterministic)."""
+    return _serialise(_tree(res, iris))
+
+
+def checked_oai_dc(res: Resolution, iris: Iris) -> tuple[bytes, list[str]]:
+    """`to_oai_dc` and `validate_oai_dc` of its bytes, without parsing the bytes again.
+
+    The schema checks the tree the bytes were serialised from, the same document; only a
+    tree found invalid is checked again as bytes, for the errors with line numbers.
+    """
+    root = _tree(res, iris)
+    data = _serialise(root)
+    return data, [] if _schema().validate(root) else validate_oai_dc(data)
+
+
+def _serialise(root: etree._Element) -> bytes:
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return data
+
+
+def _tree(res: Resolution, iris: Iris) -> etree._Element:
     root = etree.Element(
         f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
     )
@@ -128,8 +148,7 @@ def to_oai_dc(res: Resolution, iris: Iris) -> bytes:
         node.text = value
         if element == "title" and language:
             node.set(f"{{{XML_NS}}}lang", language)
-    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    return data
+    return root
 
 
 @cache

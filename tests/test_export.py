@@ -5,10 +5,17 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+from lxml import etree
+
+from ldexport import akn
 from ldexport.akn import validate_akn
 from ldexport.convert import convert_file
 from ldexport.dc import validate_oai_dc
+from ldexport.errors import MappingError
+from ldexport.export import FORMATS, render
 from ldexport.iris import Iris
 from ldexport.marc import read_marcxml, validate_marcxml
 
@@ -51,3 +58,30 @@ def test_akoma_ntoso_input_gives_the_same_graph(tmp_path: Path) -> None:
     [from_akn] = convert_file(tmp_path / "A_RES_58_136.akn.xml", Iris())
     assert from_akn.report.conforms
     assert_isomorphic(from_text.graph, from_akn.graph)
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_write_checked_is_write_then_check(fmt: str) -> None:
+    [item] = convert_file(SEED, Iris())
+    spec = FORMATS[fmt]
+    data = spec.write(item.resolution, Iris())
+    assert spec.write_checked(item.resolution, Iris()) == (data, spec.check(data)) == (data, [])
+
+
+def test_an_invalid_tree_fails_with_the_errors_of_its_bytes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The schema checks the tree the bytes come from; its errors are those of the bytes."""
+    tree = akn._tree
+
+    def broken(*args: Any) -> Any:
+        root = tree(*args)
+        etree.SubElement(root, f"{{{akn.AKN_NS}}}bogus")
+        return root
+
+    monkeypatch.setattr(akn, "_tree", broken)
+    [item] = convert_file(SEED, Iris())
+    data, errors = akn.checked_akn(item.resolution, Iris())
+    assert errors == validate_akn(data) != []
+    with pytest.raises(MappingError, match=r"the akn export is invalid: \d+:\d+: "):
+        render("akn", item.resolution, Iris())
