@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from pymarc import Record
+from pymarc import Field, Indicators, Record, Subfield
 from rdflib import Graph, URIRef
 
 from ldexport.convert import parse_file
@@ -29,6 +29,7 @@ from ldexport.marc import (
     LEADER,
     MARC_NS,
     SCHEMA_PATH,
+    XSI_NS,
     marcxml,
     read_marcxml,
     record_xml,
@@ -52,6 +53,7 @@ from ldexport.subjects import dc_subjects
 from conftest import DOCUMENTS, EXAMPLES, ROOT, SEED
 
 IRIS = Iris()
+SCHEMA_LOCATION = f"{MARC_NS} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 SC_EXAMPLE = EXAMPLES / "S_RES_1590_2005.txt"
 
 
@@ -168,6 +170,46 @@ def test_validators_reject_what_the_schemas_forbid() -> None:
     dc = to_oai_dc(res, IRIS)
     assert validate_oai_dc(dc.replace(b"dc:title", b"dc:heading")) != []
     assert validate_oai_dc(dc.replace(b"<dc:creator>", b"<dc:creator><b/>", 1)) != []
+
+
+def _elementtree_marcxml(records: list[Record], *, collection: bool = True) -> bytes:
+    """MARCXML as pymarc's ElementTree node gives it: what `marcxml` writes as text."""
+    import xml.etree.ElementTree as ET
+
+    import pymarc
+
+    nodes = [pymarc.record_to_xml_node(record) for record in records]
+    attrs = {"xmlns": MARC_NS, "xmlns:xsi": XSI_NS, "xsi:schemaLocation": SCHEMA_LOCATION}
+    root = ET.Element("collection", attrs) if collection else nodes[0]
+    if collection:
+        root.extend(nodes)
+    else:
+        for name, value in attrs.items():
+            root.set(name, value)
+    ET.indent(root, space="  ")
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+
+
+def test_marcxml_text_is_what_elementtree_writes() -> None:
+    """Escaping, empty elements, characters UTF-8 cannot carry: as ElementTree does them."""
+    odd = Record(leader=LEADER, force_utf8=True)
+    odd.add_field(
+        Field(tag="001", data=""),
+        Field(tag="008", data="a&b<c>d\"e'\tf\n"),
+        Field(tag="245", indicators=Indicators("1", "0"), subfields=[
+            Subfield("a", "Fish & <chips> \"quoted\" \u00e9\u4e2d\U0001f600 \ud800"),
+            Subfield("&", "x"), Subfield('"', "\r\n\t"), Subfield("b", ""),
+        ]),
+        Field(tag="500", indicators=Indicators(" ", "\t"), subfields=[]),
+    )  # fmt: skip
+    records = [odd, *(to_marc(res, IRIS) for res in resolutions_of(SEED))]
+    assert marcxml(records) == _elementtree_marcxml(records)
+    assert marcxml([]) == _elementtree_marcxml([])
+    for record in records:
+        assert marcxml([record]) == _elementtree_marcxml([record])
+    [res] = resolutions_of(SEED)
+    bare = record_xml(res, IRIS, collection=False)
+    assert bare == _elementtree_marcxml([to_marc(res, IRIS)], collection=False)
 
 
 # --- the seed, field by field ----------------------------------------------------------------
