@@ -160,10 +160,19 @@ def join_lines(prev: str, nxt: str, vocab: Vocabulary = EMPTY_VOCABULARY) -> str
     return prev + " " + nxt
 
 
+SPACE_RUN = re.compile(r"[ \t\u00a0\u2007\u202f]+")
+
+
 def clean_spaces(text: str) -> str:
     """Runs of spaces (also no-break spaces and tabs) as one space; NFC; no edge spaces."""
     text = unicodedata.normalize("NFC", text)
-    return re.sub(r"[ \t\u00a0\u2007\u202f]+", " ", text).strip()
+    # most text has single spaces only: skip the substitution, which matches every space
+    if "  " in text or any(c in text for c in "\t\u00a0\u2007\u202f"):
+        text = SPACE_RUN.sub(" ", text)
+    return text.strip()
+
+
+SPACED_HYPHEN = re.compile(r"(?<=[^\W\d_])- (?!(?:and|or|nor|to)\b)(?=[^\W\d_])")
 
 
 def close_spaced_hyphens(text: str) -> str:
@@ -173,7 +182,7 @@ def close_spaced_hyphens(text: str) -> str:
     ("low- and middle-income", "troop- and police-contributing", "pre- or post-"), kept
     before "and", "or", "nor" and "to".
     """
-    return re.sub(r"(?<=[^\W\d_])- (?!(?:and|or|nor|to)\b)(?=[^\W\d_])", "-", text)
+    return SPACED_HYPHEN.sub("-", text) if "- " in text else text
 
 
 def split_meeting_date(line: str) -> list[str]:
