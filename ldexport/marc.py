@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pymarc
@@ -82,7 +82,6 @@ FIRST_SESSION_WITH_YEAR_SPAN = 50
 
 # Characters that XML 1.0 cannot carry at all.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SPACES = re.compile(r"\s+")
 _ARTICLES = {"the": 4, "a": 2, "an": 3}
 
 
@@ -93,7 +92,8 @@ def clean(value: str | None) -> str:
     """A value as a record can carry it: XML-safe characters, white space collapsed."""
     if value is None:
         return ""
-    return _SPACES.sub(" ", _NOT_XML.sub(" ", value)).strip()
+    # str.split() splits at exactly the characters regex \s matches: runs become one space.
+    return " ".join(_NOT_XML.sub(" ", value).split())
 
 
 def iso_date(value: str | None) -> dt.date | None:
@@ -192,7 +192,8 @@ def cited_symbols(res: Resolution) -> list[str]:
 
 def _field(tag: str, ind1: str, ind2: str, *pairs: tuple[str, str | None]) -> Field | None:
     """A data field of the non-empty subfields, or None when none is left."""
-    subfields = [Subfield(code, clean(value)) for code, value in pairs if clean(value)]
+    cleaned = [(code, clean(value)) for code, value in pairs]
+    subfields = [Subfield(code, value) for code, value in cleaned if value]
     if not subfields:
         return None
     return Field(tag=tag, indicators=Indicators(ind1, ind2), subfields=subfields)
@@ -367,11 +368,15 @@ _NAMESPACE_ATTRS = (
 
 def _text(value: str) -> str:
     """Character data escaped as ElementTree escapes it."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if "&" in value or "<" in value or ">" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
 
 
+@lru_cache(maxsize=4096)
 def _attr(name: str, value: str) -> str:
-    """An attribute, its value escaped as ElementTree escapes it."""
+    """An attribute, its value escaped as ElementTree escapes it (tags, indicators and
+    subfield codes: few values, so remembered)."""
     value = _text(value).replace('"', "&quot;")
     value = value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
     return f' {name}="{value}"'
