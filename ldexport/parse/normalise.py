@@ -87,7 +87,8 @@ class Block:
 _WORDS = re.compile(r"[^ ]+| ")
 _MARKERS = re.compile(r"\[DU\d+\]|<<ODS [A-Z0-9 ]+>>.*?<<ODS [A-Z0-9 ]+>>|<<ODS [A-Z0-9 ]+>>")
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff\u000c]")
-_SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2007\u2009\u202f]+")
+_OTHER_SPACES = "\t\u00a0\u2002\u2003\u2007\u2009\u202f"  # folded to " " as runs of " " are
+_SPACES = re.compile(f"[ {_OTHER_SPACES}]+")
 _DEBRIS = re.compile(
     r"""^(?:
         [_\-–—=*.\s]+               # rules of underscores, dashes, stars
@@ -104,6 +105,7 @@ _MASTHEAD_GLUE = re.compile(
     r"|(?<=\d{4})(?=[A-Z][a-z]+(?:-[a-z]+)? (?:special |emergency special )?session)"
 )
 _MASTHEAD_LINE = re.compile(r"^\s*United Nations\S|Distr\.\s?:|\d{4}[A-Z][a-z-]+ session")
+_MASTHEAD_WORDS = ("United Nations", "Distr.", " session")  # one is in every _MASTHEAD_LINE
 
 
 def clean(text: str) -> str:
@@ -111,12 +113,16 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _MARKERS.sub(" ", text)
     text = _INVISIBLE.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    # most lines have single spaces only: skip the substitution, which matches every space
+    if "  " in text or any(c in text for c in _OTHER_SPACES):
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def normalise(doc: SourceDocument) -> list[Block]:
     """The blocks of a document (guarantees above)."""
     own = {canonical(doc.metadata[k]) for k in ("symbol",) if doc.metadata.get(k)}
+    edges = {(s[:1], s[-1:]) for s in own}
     blocks: list[Block] = []
     pos = 0
     for number, raw in enumerate(doc.text.splitlines(keepends=True), start=1):
@@ -124,7 +130,7 @@ def normalise(doc: SourceDocument) -> list[Block]:
         line = raw.rstrip("\r\n")
         for piece_start, piece in _split_numbered(_split_glued(line)):
             text = clean(piece)
-            if not text or _DEBRIS.match(text) or canonical(text) in own:
+            if not text or _DEBRIS.match(text) or _is_own_symbol(text, own, edges):
                 continue
             begin = start + piece_start
             blocks.append(Block(text, Span(begin, begin + len(piece)), number, piece))
@@ -157,9 +163,21 @@ def _split_numbered(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
+def _is_own_symbol(text: str, own: set[str], edges: set[tuple[str, str]]) -> bool:
+    """Is a block one of the symbols in `own` (their first and last characters in `edges`)?
+
+    canonical() only removes white space, which a clean block has not at its edges, so a
+    block that does not begin and end as a symbol does is not canonicalised (most do not)."""
+    return (text[:1], text[-1:]) in edges and canonical(text) in own
+
+
 def _split_glued(line: str) -> list[tuple[int, str]]:
     """A line, or the pieces of a glued masthead line with their offsets in the line."""
-    if len(line) > 200 or not _MASTHEAD_LINE.search(line):
+    if (
+        len(line) > 200
+        or not any(w in line for w in _MASTHEAD_WORDS)
+        or not _MASTHEAD_LINE.search(line)
+    ):
         return [(0, line)]
     cuts = [0, *(m.start() for m in _MASTHEAD_GLUE.finditer(line) if m.start() > 0), len(line)]
     return [(a, line[a:b]) for a, b in itertools.pairwise(cuts) if b > a]

@@ -454,8 +454,10 @@ class _Parser:
         as the heading of the paragraph that follows.
         """
         text = block.text
+        if len(text) > 150 or not text[:1].isupper():
+            return False
         core = NOTE_AT_END.sub("", text)  # "... July 1979,1": a footnote marker ends it
-        if len(text) > 150 or core.endswith((",", ";", ":", ".")) or not text[:1].isupper():
+        if core.endswith((",", ";", ":", ".")):
             return False
         if nxt is not None and nxt.text[:1].islower():
             return False  # the first half of a paragraph split by a page break
@@ -735,7 +737,9 @@ def _freeze(
     text = node.text
     for start, end in sorted(marks.get(id(node), ()), reverse=True):
         text = text[:start] + text[end:]
-    text = re.sub(r" {2,}", " ", text).strip()
+    if "  " in text:
+        text = re.sub(r" {2,}", " ", text)
+    text = text.strip()
     children = tuple(
         _freeze(child, i, eid, body, marks, eids) for i, child in _ordered(node.children)
     )
