@@ -93,6 +93,8 @@ _HCONTAINER_NAMES = {
     Kind.ANNEX: "annex",
     Kind.FOOTNOTE: "footnote",
 }
+_HIER_KINDS = {v: k for k, v in _HIER_TAGS.items()}
+_HCONTAINER_KINDS = {v: k for k, v in _HCONTAINER_NAMES.items()}
 # Elements whose content is elements only: the only ones the indentation touches, so
 # that no white space is ever added to text.
 _STRUCTURAL = {
@@ -135,6 +137,8 @@ def _x(tag: str) -> str:
     return f"{{{LDX_NS}}}{tag}"
 
 
+_SPACE_RUNS = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^0-9A-Za-z]+")
 # The same as full tags (the writer's elements are all in AKN_NS or LDX_NS): one set lookup.
 _STRUCTURAL_TAGS = frozenset({*map(_a, _STRUCTURAL), _x("model")})
 
@@ -170,7 +174,7 @@ def _append_text(el: Any, text: str) -> None:
 
 def camel(phrase: str) -> str:
     """ "Recalling also" -> "recallingAlso"; "without-vote" -> "withoutVote"."""
-    words = [w for w in re.split(r"[^0-9A-Za-z]+", phrase) if w]
+    words = [w for w in _NOT_ALNUM.split(phrase) if w]
     if not words:
         return ""
     return words[0].lower() + "".join(w[:1].upper() + w[1:].lower() for w in words[1:])
@@ -294,9 +298,12 @@ class _Writer:
         self.model_eids = {part.eid for part in res.walk()} | {n.eid for n in res.footnotes}
         self.used: set[str] = set()
         self.placed_notes: dict[int, str] = {}  # id(footnote) -> its eId in the document
+        self.notes_by_anchor: dict[str | None, list[Footnote]] = {}  # in the model's order
+        for note in res.footnotes:
+            self.notes_by_anchor.setdefault(note.anchor_eid, []).append(note)
 
     def claim(self, eid: str) -> str:
-        base = re.sub(r"\s+", "_", eid) or "part"
+        base = _SPACE_RUNS.sub("_", eid) or "part"
         candidate, k = base, 1
         while candidate in self.used:
             k += 1
@@ -555,11 +562,8 @@ class _Writer:
 
     def notes_of(self, part: Subdivision) -> list[Footnote]:
         """The footnotes whose marker stands in `part`, in the order of its `note_refs`."""
-        here = [
-            n
-            for n in self.res.footnotes
-            if n.anchor_eid == part.eid and id(n) not in self.placed_notes
-        ]
+        anchored = self.notes_by_anchor.get(part.eid, ())
+        here = [n for n in anchored if id(n) not in self.placed_notes]
         rank = {number: i for i, number in reversed(list(enumerate(part.note_refs)))}
         return sorted(here, key=lambda n: rank.get(n.number, len(rank)))
 
@@ -681,7 +685,12 @@ class _Writer:
         `para_8__list_1`), unless that name is taken."""
         first = next((c for c in el if _local(c) in ("point", "item")), None)
         head, sep, last = (first.get("eId", "") if first is not None else "").rpartition("__")
-        if sep and last.startswith("point_") and head not in self.used | self.model_eids:
+        if (
+            sep
+            and last.startswith("point_")
+            and head not in self.used
+            and head not in self.model_eids
+        ):
             self.used.add(head)
             el.set("eId", head)
 
@@ -975,11 +984,22 @@ def _read_text(el: Any) -> _Text:
     return out
 
 
+_LIST_OR_HIER = ("list", "paragraph", "point", "section", "hcontainer", "crossHeading")
+
+
+def _children(el: Any) -> list[tuple[str, Any]]:
+    """The children of `el` with their local names ("" for comments and the like)."""
+    return [(_local(child), child) for child in el]
+
+
+def _firsts(children: list[tuple[str, Any]]) -> dict[str, Any]:
+    """The first child of each local name (the reversed pairs: the first one written last)."""
+    return dict(reversed(children))
+
+
 def _first(el: Any, *names: str) -> Any:
-    for child in el:
-        if _local(child) in names:
-            return child
-    return None
+    """The first child element with one of these local names, in any namespace or none."""
+    return next(el.iterchildren(*[f"{{*}}{name}" for name in names]), None)
 
 
 class _Reader:
@@ -1369,22 +1389,22 @@ class _StatementReader:
             kind = Kind(name.split(":", 1)[1])
         else:
             kind = Kind.PREAMBULAR
-        num = _first(el, "num")
+        children = _children(el)
+        first = _firsts(children)
+        num = first.get("num")
         part = _Part(kind, el.get("eId"), prefix)
         part.number = _num_value("".join(num.itertext())) if num is not None else None
-        for child in el:
-            if _local(child) == "heading" or (
-                _local(child) == "block" and child.get("name") == "heading"
-            ):
+        for name, child in children:
+            if name == "heading" or (name == "block" and child.get("name") == "heading"):
                 part.heading = self.clean("".join(child.itertext()))
-        p = _first(el, "p")
+        p = first.get("p")
         part.text, part.leading, part.citations, part.note_refs = self.own(p, part.eid_or(""))
-        for child in el:
-            if _local(child) == "blockList":
+        for name, child in children:
+            if name == "blockList":
                 part.children.extend(
                     self.block(item, part.eid_or("")) for item in child if _local(item) == "item"
                 )
-            elif _local(child) == "container":
+            elif name == "container":
                 part.children.append(self.block(child, part.eid_or("")))
         self.finish(part, kind)
         return part
@@ -1396,35 +1416,32 @@ class _StatementReader:
             part.text, part.leading, part.citations, part.note_refs = self.own(el, part.eid_or(""))
             self.finish(part, Kind.PREAMBULAR)
             return part
-        kinds = {v: k for k, v in _HIER_TAGS.items()}
         if tag == "hcontainer":
-            names = {v: k for k, v in _HCONTAINER_NAMES.items()}
-            kind = names.get(el.get("name", ""), Kind.SECTION)
+            kind = _HCONTAINER_KINDS.get(el.get("name", ""), Kind.SECTION)
         else:
-            kind = kinds[tag]
+            kind = _HIER_KINDS[tag]
         part = _Part(kind, el.get("eId"), prefix)
-        num = _first(el, "num")
+        children = _children(el)
+        first = _firsts(children)
+        num = first.get("num")
         part.number = _num_value("".join(num.itertext())) if num is not None else None
-        heading = _first(el, "heading")
+        heading = first.get("heading")
         part.heading = self.clean("".join(heading.itertext())) if heading is not None else None
         eid = part.eid_or("")
         own = None
-        content = _first(el, "content")
-        intro = _first(el, "intro")
+        content = first.get("content")
+        intro = first.get("intro")
         if content is not None:
             own = _first(content, "p")
         elif intro is not None:
             own = _first(intro, "p")
         else:
-            first = _first(
-                el, "list", "paragraph", "point", "section", "hcontainer", "crossHeading"
-            )
-            if first is not None and _local(first) == "list":
-                list_intro = _first(first, "intro")
+            inner = next((c for name, c in children if name in _LIST_OR_HIER), None)
+            if inner is not None and _local(inner) == "list":
+                list_intro = _first(inner, "intro")
                 own = _first(list_intro, "p") if list_intro is not None else None
         part.text, part.leading, part.citations, part.note_refs = self.own(own, eid)
-        for child in el:
-            name = _local(child)
+        for name, child in children:
             if name == "list":
                 part.children.extend(self.hier(point, eid) for point in self.points(child))
             elif name in ("paragraph", "section", "point", "hcontainer", "crossHeading"):
