@@ -955,6 +955,9 @@ class _Text:
 
 def _read_text(el: Any) -> _Text:
     out = _Text()
+    if not len(el):  # plain text, the common case
+        out.text = el.text or ""
+        return out
     pieces: list[str] = []
     length = 0
 
@@ -1276,6 +1279,8 @@ class _StatementReader:
 
     # --- citations and footnotes ---------------------------------------------------------------
     def cites(self, text: _Text) -> tuple[Citation, ...]:
+        if not text.refs:
+            return ()
         found: list[tuple[int, Citation]] = []
         for pos, (ref, _start, _end) in enumerate(text.refs):
             eid = ref.get("eId")
