@@ -11,8 +11,13 @@ from typing import Any
 
 import pytest
 
+from ldexport import sources
+from ldexport.errors import LdexportError
 from ldexport.model import Citation, CitationKind, Span
+from ldexport.parse import normalise
 from ldexport.parse.citations import PATTERNS, find_citations
+
+from conftest import DOCUMENTS
 
 # Patterns that read a window of text ending where a citation starts (anchored with `$`).
 _WINDOW = {"pre_pin", "report_pre_pin", "antecedent", "report_context", "draft_context"}
@@ -59,3 +64,27 @@ def test_example(name: str, example: dict[str, Any]) -> None:
         assert [c.pin for c in found] == example["pins"]
     for c in found:
         assert text[c.span.start : c.span.end] == c.text
+
+
+def _paragraphs() -> list[str]:
+    """Every example, and every paragraph of the dev corpus's text documents."""
+    out = [e["text"] for p in PATTERNS.values() for e in p.examples]
+    for path in DOCUMENTS:
+        if path.suffix not in (".txt", ".md"):
+            continue
+        try:
+            out.extend(b.text for b in normalise.normalise(sources.read(path)))
+        except LdexportError:  # bad input on purpose
+            continue
+    return out
+
+
+def test_requires_holds_wherever_the_pattern_matches() -> None:
+    """A pattern's `requires` skips only texts where the pattern finds nothing."""
+    texts = _paragraphs()
+    for name, pattern in PATTERNS.items():
+        for text in texts:
+            if pattern.requires and not any(s in text for s in pattern.requires):
+                assert pattern.regex.search(text) is None, (name, text)
+            spans = [m.span() for m in pattern.finditer(text)]
+            assert spans == [m.span() for m in pattern.regex.finditer(text)], (name, text)

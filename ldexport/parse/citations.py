@@ -46,6 +46,7 @@ import csv
 import json
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,13 @@ class Pattern:
     name: str
     regex: re.Pattern[str]
     examples: tuple[dict[str, Any], ...]
+    requires: tuple[str, ...] = ()  # one of these is in every match
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """The matches in `text`; a text holding none of `requires` is not scanned."""
+        if self.requires and not any(s in text for s in self.requires):
+            return iter(())
+        return self.regex.finditer(text)
 
 
 _FRAGMENT_REF = re.compile(r"<<(\w+)>>")
@@ -105,7 +113,8 @@ def load_patterns(path: Path = PATTERNS_FILE) -> dict[str, Pattern]:
             regex = re.compile(_expand(entry["regex"], fragments), re.VERBOSE)
         except re.error as exc:
             raise ValueError(f"{path.name}: pattern {name!r} does not compile: {exc}") from exc
-        out[name] = Pattern(name, regex, tuple(entry.get("examples", ())))
+        requires = tuple(str(s) for s in entry.get("requires", ()))
+        out[name] = Pattern(name, regex, tuple(entry.get("examples", ())), requires)
     return out
 
 
@@ -143,7 +152,7 @@ def _rx(name: str) -> re.Pattern[str]:
     return PATTERNS[name].regex
 
 
-KEYWORD = _rx("keyword")
+KEYWORD = PATTERNS["keyword"]
 ITEM_GA = _rx("item_ga")
 ITEM_GA_OLD = _rx("item_ga_old")
 ITEM_SC = _rx("item_sc")
@@ -158,11 +167,11 @@ TOPIC = _rx("topic")
 PRE_PIN = _rx("pre_pin")
 POST_PIN = _rx("post_pin")
 REPORT_PRE_PIN = _rx("report_pre_pin")
-SYMBOL = _rx("symbol")
+SYMBOL = PATTERNS["symbol"]
 RES_SUFFIX = _rx("res_suffix")
 FAMILY_MEMBER = _rx("family_member")
 OFFICIAL_RECORDS = _rx("official_records")
-IBID = _rx("ibid")
+IBID = PATTERNS["ibid"]
 ANTECEDENT = _rx("antecedent")
 REPORT_CONTEXT = _rx("report_context")
 DRAFT_CONTEXT = _rx("draft_context")
