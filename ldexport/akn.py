@@ -285,6 +285,7 @@ class _Writer:
         self.res = res
         self.iris = iris
         self.known = {canonical(k): v for k, v in known.items()}
+        self.symbol = canonical(res.symbol)
         self.info = describe(res.symbol)
         self.date, self.date_name = work_date(res)
         self.work = work_uri(res)
@@ -542,12 +543,12 @@ class _Writer:
 
     def href(self, citation: Citation) -> str:
         symbol = canonical(citation.symbol)
-        if symbol == canonical(self.res.symbol):
+        if symbol == self.symbol:
             return self.work
-        date = self.known.get(symbol)
-        info = describe(symbol)
-        if date and info.is_resolution and info.body and info.number:
-            return akn_work(info.body, date, info.number)
+        if date := self.known.get(symbol):
+            info = describe(symbol)
+            if info.is_resolution and info.body and info.number:
+                return akn_work(info.body, date, info.number)
         return self.iris.work(symbol)
 
     def note(self, note: Footnote) -> Any:
