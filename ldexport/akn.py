@@ -293,7 +293,9 @@ class _Writer:
         self.concepts: dict[str, tuple[str, str]] = {}  # eId -> (href, showAs)
         self.model = etree.Element(_x("model"), nsmap={"ldexport": LDX_NS})
         self.model.set("version", MODEL_VERSION)
-        self.spans: list[Any] = []
+        # (tag, attributes in order) of the model block's offset and citation records, made
+        # into elements at the end by `records` (cheaper than elements of their own).
+        self.spans: list[tuple[str, dict[str, str]]] = []
         # eIds must be unique in a document (the schema checks it): a part whose eId was
         # already given gets "-dup2", "-dup3" (and an override restores the model's eId).
         self.model_eids = {part.eid for part in res.walk()} | {n.eid for n in res.footnotes}
@@ -531,15 +533,16 @@ class _Writer:
             el.append(self.note(note))
         for i, citation in enumerate(citations):
             if i in placed:
-                record = etree.Element(_x("citation"))
-                record.set("ref", f"{owner}__ref_{i + 1}")
-                record.set("symbol", citation.symbol)
-                record.set("kind", citation.kind.value)
-                record.set("start", str(citation.span.start))
-                record.set("end", str(citation.span.end))
+                record = {
+                    "ref": f"{owner}__ref_{i + 1}",
+                    "symbol": citation.symbol,
+                    "kind": citation.kind.value,
+                    "start": str(citation.span.start),
+                    "end": str(citation.span.end),
+                }
                 if citation.pin is not None:
-                    record.set("pin", citation.pin)
-                self.spans.append(record)
+                    record["pin"] = citation.pin
+                self.spans.append((_x("citation"), record))
 
     def href(self, citation: Citation) -> str:
         symbol = canonical(citation.symbol)
@@ -579,11 +582,8 @@ class _Writer:
         """Claim the part's eId in the document and record its offsets in the source."""
         eid = self.claim(part.eid)
         if part.span is not None:
-            record = etree.Element(_x("part"))
-            record.set("ref", eid)
-            record.set("start", str(part.span.start))
-            record.set("end", str(part.span.end))
-            self.spans.append(record)
+            record = {"ref": eid, "start": str(part.span.start), "end": str(part.span.end)}
+            self.spans.append((_x("part"), record))
         return eid
 
     def block_part(self, part: Subdivision, in_body: bool = False) -> Any:
@@ -858,8 +858,8 @@ class _Writer:
             if note.span is not None:
                 record.set("start", str(note.span.start))
                 record.set("end", str(note.span.end))
-        for record in self.spans:
-            self.model.append(record)
+        for tag, attributes in self.spans:
+            etree.SubElement(self.model, tag, attributes)
         for warning in res.warnings:
             etree.SubElement(self.model, _x("warning")).text = warning
 
