@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ldexport import serialize, sources
-from ldexport.dataset import document_dump
+from ldexport.dataset import dump_pieces
 from ldexport.errors import LdexportError
 from ldexport.export import FORMATS, render
 from ldexport.iris import Iris
@@ -57,16 +57,18 @@ def run(files: list[Path], iris: Iris) -> tuple[int, int]:
             with stage("to pyoxigraph, sorted"):
                 ordered = serialize.sorted_triples(triples)
             with stage("Turtle"):
-                ttl = serialize.turtle(ordered)
+                body = serialize.turtle_body(ordered)
+                serialize.turtle_header() + body
             with stage("JSON-LD"):
-                serialize.jsonld(ordered)
+                lines = serialize.jsonld_lines(ordered)
+                serialize.jsonld_document(lines)
             with stage("model JSON + schema"):
                 model_json(res)
             for fmt in FORMATS:
                 with stage(f"{fmt} + schema"):
                     render(fmt, res, iris)
             with stage("dump pieces (4 formats, gzip)"):
-                document_dump(ttl, iris.graph(res.symbol))
+                dump_pieces(iris.graph(res.symbol), ordered, body, lines)
     return documents, triples_total
 
 

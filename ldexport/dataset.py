@@ -64,11 +64,14 @@ from ldexport.namespaces import ONTOLOGY_IRI
 from ldexport.resources import data_dir
 from ldexport.serialize import (
     Compactor,
+    jsonld_lines,
     jsonld_nodes,
     prefix_lines,
     prefix_map,
-    strip_prefix_lines,
     to_ox,
+    triple_key,
+    turtle_body,
+    turtle_header,
 )
 from ldexport.settings import Settings
 from ldexport.symbols import describe, file_name
@@ -174,75 +177,37 @@ class _Member:
     votes: bool
 
 
-# --- turning one document's Turtle into dump fragments ------------------------------------------
-
-
-def prefixes() -> dict[str, str]:
-    """The project's prefixes, sorted: the dumps' context and Turtle header."""
-    return dict(prefix_map())
-
-
-def read_quads(ttl: Path, graph: str) -> list[ox.Quad]:
-    """A document's triples from its Turtle file, as quads in its named graph, sorted."""
-    g = ox.NamedNode(graph)
-    quads = [
-        ox.Quad(t.subject, t.predicate, t.object, g)
-        for t in ox.parse(path=ttl, format=ox.RdfFormat.TURTLE)
-    ]
-    quads.sort(key=_quad_key)
-    return quads
-
-
-def _quad_key(q: ox.Quad) -> tuple[str, str, str]:
-    return (str(q.subject), q.predicate.value, str(q.object))
+# --- one named graph as the dumps hold it ---------------------------------------------------------
 
 
 class Fragments:
-    """The four dump encodings of one named graph, and each format's header and footer."""
+    """Each dump format's header, footer and separator between named graphs."""
 
     def __init__(self, prefix_map: dict[str, str]) -> None:
-        self.prefix_map = prefix_map
-        self.compact = Compactor(prefix_map)
-        # pyoxigraph starts every Turtle/TriG output with one @prefix line per prefix, in an
-        # order of its own: the dumps carry one sorted header instead, and bodies without it.
-        self._prefix_lines = prefix_lines(dict(sorted(prefix_map.items())))
+        # the Turtle and TriG dumps carry the sorted @prefix lines once, the graphs' bodies
+        # written with the same prefixes
         ctx = json.dumps(prefix_map, ensure_ascii=False, sort_keys=True)
         self.headers = {
             "nq": b"",
-            "trig": self._prefix_lines,
-            "ttl": self._prefix_lines,
+            "trig": prefix_lines(prefix_map),
+            "ttl": prefix_lines(prefix_map),
             "jsonld": f'{{"@context": {ctx},\n "@graph": [\n'.encode(),
         }
         self.footers = {"nq": b"", "trig": b"", "ttl": b"", "jsonld": b"\n]}\n"}
         self.separators = {"nq": b"", "trig": b"", "ttl": b"", "jsonld": b",\n"}
 
-    def _strip(self, data: bytes | None) -> bytes:
-        return strip_prefix_lines(data or b"", self.prefix_map)
 
-    def encode(self, quads: Sequence[ox.Quad], graph: str) -> dict[str, bytes]:
-        triples = [q.triple for q in quads]
-        node = {"@id": graph, "@graph": jsonld_nodes(quads, self.compact)}
-        return {
-            "nq": ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b"",
-            "trig": self._strip(
-                ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=self.prefix_map)
-            ),
-            "ttl": self._strip(
-                ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=self.prefix_map)
-            ),
-            "jsonld": json.dumps(node, ensure_ascii=False, sort_keys=True).encode(),
-        }
-
-
-# --- one document as the dumps hold it -----------------------------------------------------------
+@cache
+def fragments() -> Fragments:
+    return Fragments(prefix_map())
 
 
 @dataclass(frozen=True)
 class DocumentDump:
     """One named graph encoded in every dump format (`plain`, by format extension) and each
-    encoding as one gzip member (`gz`): a pure function of the graph's Turtle and IRI
-    (`document_dump`), computed by the worker that rendered the Turtle, or from the Turtle
-    file of a document carried over.  Shards are these pieces, concatenated."""
+    encoding as one gzip member (`gz`): `dump_pieces` of the document's sorted triples,
+    computed by the worker that rendered its files, or `document_dump` of the Turtle file of
+    a document carried over (the same bytes).  Shards are these pieces, concatenated."""
 
     graph: str
     triples: int
@@ -250,21 +215,32 @@ class DocumentDump:
     gz: dict[str, bytes]
 
 
-@cache
-def fragments() -> Fragments:
-    return Fragments(prefixes())
+def dump_pieces(
+    graph: str, triples: Sequence[ox.Triple], turtle_body: bytes, jsonld_lines: Sequence[str]
+) -> DocumentDump:
+    """A named graph's dump pieces from what its per-document files were written from (its
+    triples in `serialize.triple_key` order, their Turtle body and JSON-LD node lines), so
+    that nothing is parsed or serialised twice: N-Quads are its N-Triples with the graph
+    before each line's final " ." (N-Triples escapes line breaks in literals); TriG wraps
+    the Turtle body in the graph's braces."""
+    g = str(ox.NamedNode(graph))
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    plain = {
+        "nq": nt.replace(b" .\n", f" {g} .\n".encode()),
+        "trig": f"{g} {{\n".encode() + turtle_body + b"}\n",
+        "ttl": turtle_body,
+        "jsonld": f'{{"@graph": [{", ".join(jsonld_lines)}], "@id": {json.dumps(graph)}}}'.encode(),
+    }
+    return DocumentDump(graph, len(triples), plain, {k: _gzip_bytes(v) for k, v in plain.items()})
 
 
 def document_dump(ttl: bytes, graph: str) -> DocumentDump:
-    """The dump pieces of a named graph from its Turtle: quads sorted, then encoded."""
-    g = ox.NamedNode(graph)
-    quads = [
-        ox.Quad(t.subject, t.predicate, t.object, g)
-        for t in ox.parse(ttl, format=ox.RdfFormat.TURTLE)
-    ]
-    quads.sort(key=_quad_key)
-    plain = fragments().encode(quads, graph)
-    return DocumentDump(graph, len(quads), plain, {k: _gzip_bytes(v) for k, v in plain.items()})
+    """The dump pieces of a named graph from its Turtle file (a document carried over)."""
+    triples = [q.triple for q in ox.parse(ttl, format=ox.RdfFormat.TURTLE)]
+    triples.sort(key=triple_key)
+    header = turtle_header()
+    body = ttl[len(header) :] if ttl.startswith(header) else turtle_body(triples)
+    return dump_pieces(graph, triples, body, jsonld_lines(triples))
 
 
 _RDF_TYPE_NQ = f"<{RDF_TYPE}>".encode()
@@ -827,8 +803,9 @@ def shard_files(shard: str) -> list[str]:
 
 
 #: Changes when the dumps are written differently for the same Turtle (2: a gzip member per
-#: document), so that a previous output's shards are not reused as they are.
-_DUMP_LAYOUT = 2
+#: document; 3: graphs in `serialize.triple_key` order, TriG the Turtle body in braces),
+#: so that a previous output's shards are not reused as they are.
+_DUMP_LAYOUT = 3
 
 
 def _shard_digest(entries: Sequence[_Member], ttl_digests: Sequence[str]) -> str:

@@ -53,24 +53,31 @@ def summary(res: Resolution) -> Resolution:
 
 def render_and_dump(item: Converted, iris: Iris) -> Converted:
     """A conforming document as the main process needs it: its files rendered (with their
-    size and sha256), its named graph encoded for the dumps (`document_dump` of the rendered
-    Turtle, as for a document carried over), its triples counted; no graph, a `summary` of
+    size and sha256), its named graph encoded for the dumps (`dump_pieces`, from the same
+    serialised triples as its files), its triples counted; no graph, a `summary` of
     the model.  A document that does not conform keeps only its summary and report.  Raises
     nothing: a rendering error is carried in `render_error`."""
-    from ldexport.dataset import document_dump
+    from ldexport.dataset import document_dump, dump_pieces
     from ldexport.manifest import FileInfo
     from ldexport.publish import render_document
+    from ldexport.serialize import Serialized
 
     res = summary(item.resolution)
     if not item.report.conforms:
         return Converted(res, NO_GRAPH, item.report)
+    graph = iris.graph(res.symbol)
     try:
-        rendered = item.rendered if item.rendered is not None else render_document(item, iris)
+        if item.rendered is not None:
+            rendered = item.rendered
+            dump = document_dump(rendered[f"{file_name(res.symbol)}.ttl"], graph)
+        else:
+            rdf = Serialized.of(item.content)
+            rendered = render_document(item, iris, rdf)
+            dump = dump_pieces(graph, rdf.triples, rdf.turtle_body, rdf.jsonld_lines)
     except LdexportError as exc:
         return Converted(res, NO_GRAPH, item.report, render_error=str(exc))
     if item.render_error is not None:
         return Converted(res, NO_GRAPH, item.report, render_error=item.render_error)
-    ttl = rendered[f"{file_name(res.symbol)}.ttl"]
     return Converted(
         res,
         NO_GRAPH,
@@ -78,7 +85,7 @@ def render_and_dump(item: Converted, iris: Iris) -> Converted:
         rendered=rendered,
         triples=item.triple_count,
         file_info={name: FileInfo.of_bytes(data) for name, data in rendered.items()},
-        dump=document_dump(ttl, iris.graph(res.symbol)),
+        dump=dump,
     )
 
 

@@ -116,17 +116,20 @@ class Outcome:
         return not self.problems
 
 
-def render_document(item: Converted, iris: Iris) -> dict[str, bytes]:
+def render_document(
+    item: Converted, iris: Iris, rdf: serialize.Serialized | None = None
+) -> dict[str, bytes]:
     """The per-document files of one conforming resolution, by file name: its graph as
-    Turtle and JSON-LD, the model as JSON, and the Akoma Ntoso, MARCXML and Dublin Core
-    exports.  Raises LdexportError when one of them does not pass its schema."""
+    Turtle and JSON-LD (from `rdf`, its triples serialised, when the caller has them), the
+    model as JSON, and the Akoma Ntoso, MARCXML and Dublin Core exports.  Raises
+    LdexportError when one of them does not pass its schema."""
     from ldexport.export import FORMATS, render
 
     name = file_name(item.resolution.symbol)
-    triples = serialize.sorted_triples(item.content)
+    rdf = rdf or serialize.Serialized.of(item.content)
     files = {
-        f"{name}.ttl": serialize.turtle(triples),
-        f"{name}.jsonld": serialize.jsonld(triples),
+        f"{name}.ttl": rdf.turtle(),
+        f"{name}.jsonld": rdf.jsonld(),
         f"{name}.json": model_json(item.resolution),
     }
     for fmt, spec in FORMATS.items():

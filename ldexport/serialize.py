@@ -16,7 +16,8 @@ rdflib's store yields, and the same triples always give the same file.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -91,11 +92,23 @@ def strip_prefix_lines(data: bytes, prefixes: Mapping[str, str]) -> bytes:
     return data[start:]
 
 
-def turtle(triples: Iterable[ox.Triple]) -> bytes:
-    """Turtle with the project's prefixes in sorted order, then the triples as given."""
+@cache
+def turtle_header() -> bytes:
+    """The @prefix lines every Turtle file of the project starts with, and a blank line."""
+    return prefix_lines(prefix_map()) + b"\n"
+
+
+def turtle_body(triples: Iterable[ox.Triple]) -> bytes:
+    """The triples as Turtle, in the order given, without the header (prefixed names use
+    the project's prefixes): what a document's Turtle file and its piece of the dumps share."""
     prefixes = prefix_map()
     body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    return prefix_lines(prefixes) + b"\n" + strip_prefix_lines(body, prefixes)
+    return strip_prefix_lines(body, prefixes)
+
+
+def turtle(triples: Iterable[ox.Triple]) -> bytes:
+    """Turtle with the project's prefixes in sorted order, then the triples as given."""
+    return turtle_header() + turtle_body(triples)
 
 
 class Compactor:
@@ -167,12 +180,46 @@ def _compactor() -> Compactor:
     return Compactor(prefix_map())
 
 
-def jsonld(triples: Iterable[ox.Triple]) -> bytes:
-    """Compact JSON-LD, the context inline, one node object per subject and per line, in the
-    triples' order (sorted triples give nodes sorted by subject, values sorted within a node).
+def jsonld_lines(triples: Iterable[ox.Triple]) -> list[str]:
+    """The compact JSON-LD node objects of sorted triples, one JSON text each (keys sorted):
+    what a document's JSON-LD file and its piece of the dumps share."""
+    return [
+        json.dumps(node, ensure_ascii=False, sort_keys=True)
+        for node in jsonld_nodes(triples, _compactor())
+    ]
+
+
+def jsonld_document(lines: Sequence[str]) -> bytes:
+    """Compact JSON-LD, the context inline, one node object per line (`jsonld_lines`).
     One line a node keeps the file readable and lets json's C encoder write it (an indented
     dump takes three times as long)."""
-    nodes = jsonld_nodes(triples, _compactor())
     context = json.dumps(prefix_map(), ensure_ascii=False, indent=2, sort_keys=True)
-    lines = ",\n".join(json.dumps(node, ensure_ascii=False, sort_keys=True) for node in nodes)
-    return f'{{"@context": {context},\n"@graph": [\n{lines}\n]}}\n'.encode()
+    nodes = ",\n".join(lines)
+    return f'{{"@context": {context},\n"@graph": [\n{nodes}\n]}}\n'.encode()
+
+
+def jsonld(triples: Iterable[ox.Triple]) -> bytes:
+    """Compact JSON-LD of sorted triples: one node object per subject, in the triples' order
+    (sorted triples give nodes sorted by subject, values sorted within a node)."""
+    return jsonld_document(jsonld_lines(triples))
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """A document's triples, sorted, and the Turtle body and JSON-LD nodes written from them:
+    computed once, for its files and for its piece of the corpus dumps."""
+
+    triples: list[ox.Triple]
+    turtle_body: bytes
+    jsonld_lines: list[str]
+
+    @classmethod
+    def of(cls, graph: Iterable[tuple[Node, Node, Node]]) -> Serialized:
+        triples = sorted_triples(graph)
+        return cls(triples, turtle_body(triples), jsonld_lines(triples))
+
+    def turtle(self) -> bytes:
+        return turtle_header() + self.turtle_body
+
+    def jsonld(self) -> bytes:
+        return jsonld_document(self.jsonld_lines)

@@ -88,3 +88,49 @@ def test_compaction_prefers_the_longest_namespace() -> None:
     assert compact("http://a//c") == "http://a//c"  # a local part starting with "/" is kept whole
     assert compact("http://a/") == "http://a/"  # the namespace alone is no compact IRI
     assert compact("http://a/b") == "x:b"
+
+
+GRAPH = "http://localhost:8000/graph/X"
+
+
+def dump_of_both_paths(graph: Graph) -> tuple[bytes, object, object]:
+    """A graph's dump pieces as a worker makes them (from its serialised triples) and as a
+    document carried over gets them (from its Turtle file)."""
+    from ldexport.dataset import document_dump, dump_pieces
+
+    rdf = serialize.Serialized.of(graph)
+    made = dump_pieces(GRAPH, rdf.triples, rdf.turtle_body, rdf.jsonld_lines)
+    return rdf.turtle(), made, document_dump(rdf.turtle(), GRAPH)
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_dump_pieces_are_the_named_graph_whichever_way_they_are_made(path: Path) -> None:
+    from ldexport.dataset import fragments
+
+    for graph in graphs_of(path):
+        _, made, from_file = dump_of_both_paths(graph)
+        assert made == from_file
+        pieces = made.plain  # type: ignore[attr-defined]
+        g = ox.NamedNode(GRAPH)
+        expected = {str(ox.Quad(*map(serialize.to_ox, triple), g)) for triple in graph}
+        for ext, fmt in (("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)):
+            data = fragments().headers[ext] + pieces[ext]
+            assert {str(q) for q in ox.parse(data, format=fmt)} == expected, ext
+        doc = json.loads(pieces["jsonld"])
+        assert doc["@id"] == GRAPH
+        assert json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() == pieces["jsonld"]
+
+
+def test_dump_pieces_keep_literals_that_look_like_line_ends() -> None:
+    from ldexport.dataset import fragments
+
+    graph = new_graph()
+    s = URIRef("http://localhost:8000/doc/A/RES/1/1")
+    for i, text in enumerate(['ends with " .', "two\nlines .\n", 'tab\t. quote " }', "é ."]):
+        graph.add((s, LDX.text, Literal(f"{i} {text}", lang="en")))
+    _, made, from_file = dump_of_both_paths(graph)
+    assert made == from_file
+    for ext, fmt in (("nq", ox.RdfFormat.N_QUADS), ("trig", ox.RdfFormat.TRIG)):
+        data = fragments().headers[ext] + made.plain[ext]  # type: ignore[attr-defined]
+        got = {(q.object.value, q.graph_name.value) for q in ox.parse(data, format=fmt)}
+        assert got == {(str(o), GRAPH) for o in graph.objects(s, LDX.text)}, ext

@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -142,13 +143,13 @@ def test_a_shard_written_again_copies_its_unchanged_documents_and_equals_a_fresh
     path = sources / "S_RES_1709_2006.txt"
     path.write_text(path.read_text().replace("Decides", "Decides also", 1))
     dumped: list[str] = []
-    real = ldexport.dataset.document_dump
+    real = ldexport.dataset.dump_pieces
 
-    def spy(ttl: bytes, graph: str) -> ldexport.dataset.DocumentDump:
+    def spy(graph: str, *args: Any) -> ldexport.dataset.DocumentDump:
         dumped.append(graph)
-        return real(ttl, graph)
+        return real(graph, *args)
 
-    monkeypatch.setattr(ldexport.dataset, "document_dump", spy)
+    monkeypatch.setattr(ldexport.dataset, "dump_pieces", spy)
     result = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
     assert len(result.unchanged) == 3
     assert dumped == ["http://localhost:8000/graph/S_RES_1709_2006"]  # the converted one only
