@@ -152,6 +152,8 @@ def _rx(name: str) -> re.Pattern[str]:
     return PATTERNS[name].regex
 
 
+# The three patterns run over whole paragraphs are kept as Patterns: their `finditer` skips a
+# paragraph that holds none of the strings the pattern `requires`.
 KEYWORD = PATTERNS["keyword"]
 ITEM_GA = _rx("item_ga")
 ITEM_GA_OLD = _rx("item_ga_old")

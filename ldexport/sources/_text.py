@@ -119,15 +119,15 @@ class Vocabulary:
     def __init__(self, texts: Iterable[str]) -> None:
         self.solid: set[str] = set()
         self.hyphenated: set[str] = set()
-        for text in texts:
-            for w in WORD.findall(text):
-                lw = w.lower()
-                if "-" in lw or "‐" in lw:
-                    self.hyphenated.add(lw.replace("‐", "-"))
-                    for part in re.split(r"[-‐]", lw):
-                        self.solid.add(part)
-                else:
-                    self.solid.add(lw)
+        # each distinct word once (no word runs over a line break)
+        for w in set(WORD.findall("\n".join(texts))):
+            lw = w.lower()
+            if "-" in lw or "‐" in lw:
+                self.hyphenated.add(lw.replace("‐", "-"))
+                for part in re.split(r"[-‐]", lw):
+                    self.solid.add(part)
+            else:
+                self.solid.add(lw)
 
     def drop_hyphen(self, left: str, right: str) -> bool:
         """True when "left-" + "right" is one word broken by a hyphen the line break added."""
