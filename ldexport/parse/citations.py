@@ -78,11 +78,13 @@ class Pattern:
     examples: tuple[dict[str, Any], ...]
     requires: tuple[str, ...] = ()  # one of these is in every match
 
+    def may_match(self, text: str) -> bool:
+        """False when `text` holds none of `requires`: then the pattern has no match there."""
+        return not self.requires or any(s in text for s in self.requires)
+
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         """The matches in `text`; a text holding none of `requires` is not scanned."""
-        if self.requires and not any(s in text for s in self.requires):
-            return iter(())
-        return self.regex.finditer(text)
+        return self.regex.finditer(text) if self.may_match(text) else iter(())
 
 
 _FRAGMENT_REF = re.compile(r"<<(\w+)>>")
@@ -152,7 +154,7 @@ def _rx(name: str) -> re.Pattern[str]:
     return PATTERNS[name].regex
 
 
-# The three patterns run over whole paragraphs are kept as Patterns: their `finditer` skips a
+# The four patterns run over whole paragraphs are kept as Patterns: their `finditer` skips a
 # paragraph that holds none of the strings the pattern `requires`.
 KEYWORD = PATTERNS["keyword"]
 ITEM_GA = _rx("item_ga")
@@ -172,7 +174,7 @@ REPORT_PRE_PIN = _rx("report_pre_pin")
 SYMBOL = PATTERNS["symbol"]
 RES_SUFFIX = _rx("res_suffix")
 FAMILY_MEMBER = _rx("family_member")
-OFFICIAL_RECORDS = _rx("official_records")
+OFFICIAL_RECORDS = PATTERNS["official_records"]
 IBID = PATTERNS["ibid"]
 ANTECEDENT = _rx("antecedent")
 REPORT_CONTEXT = _rx("report_context")
@@ -624,6 +626,8 @@ def find_citations(
     """
     if body not in BODIES:
         raise ValueError(f"body must be one of {BODIES}, not {body!r}")
+    if not any(p.may_match(text) for p in (KEYWORD, SYMBOL, OFFICIAL_RECORDS, IBID)):
+        return []  # what most paragraphs hold: none of the patterns can match
     found = _keyword_citations(text, body)
     taken = [(f.start, f.end) for f in found]
     for f in _symbol_citations(text):
