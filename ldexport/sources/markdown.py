@@ -68,6 +68,7 @@ BOLD = re.compile(r"\*\*(.+?)\*\*")
 EMPHASIS = re.compile(r"(?<![\w\\])_(\S(?:.*?\S)?)_(?!\w)")
 EMPHASIS_EDGE = re.compile(r"^_(?=\S)|(?<=\S)_$")  # emphasis that spans a hard line break
 SPACE_BEFORE_NOTE = re.compile(r"(?<=\S) +(?=\[\^[^\]]+\](?!:))")  # "2006, [^1]" -> "2006,[^1]"
+GLUED_ITEMS = re.compile(r"\s+(?=\([a-z]{1,4}\)\s{2,})")
 LIST_LINE_OPENER = re.compile(r"^(?:\d{1,3}\.\s|\([a-z]{1,4}\)\s|\([ivx]+\)\s|[IVX]+\.\s)")
 
 
@@ -140,7 +141,8 @@ def _blocks(body: str) -> tuple[list[list[str]], list[str]]:
         hard_break = raw.endswith("  ")
         line = _inline(stripped)
         # "(a) ... (b) ...": list items glued on one line
-        for part in re.split(r"\s+(?=\([a-z]{1,4}\)\s{2,})", line):
+        parts = GLUED_ITEMS.split(line) if "(" in line else [line]
+        for part in parts:
             cur.append(part + ("\n" if hard_break else ""))
     if cur:
         blocks.append(cur)
@@ -252,9 +254,10 @@ NEXT_NUMBER = re.compile(
     r"(?:(?<=[.;:,”)\]] )|(?<=[.;:] \d )|(?<=[.;:] \d\d )|(?<=[a-z\d] ))"
     r"(?P<n>\d{1,3})\. (?=[A-Z“])"
 )
-# What every NEXT_NUMBER match holds: looked for first, as most paragraphs hold none and a
-# pattern that opens with a digit is found far faster than one that opens with lookbehinds.
-NUMBER_CANDIDATE = re.compile(r"\d\. [A-Z“]")
+# What every NEXT_NUMBER match holds (each of its lookbehinds ends in a space): looked for
+# first, as most paragraphs hold none and a pattern that opens with a literal is found far
+# faster than one that opens with lookbehinds.
+NUMBER_CANDIDATE = re.compile(r" \d{1,3}\. [A-Z“]")
 GLUED_WE = re.compile(r"(?<=[a-z]) (?=We [a-z]{3,})")
 NOT_A_PARAGRAPH = re.compile(r"(?:paragraphs?|paras?\.|resolution|annex|No\.|article|and|to)\s*$")
 
@@ -271,7 +274,7 @@ def _split_glued(paras: list[str]) -> list[str]:
         while True:
             tail = pieces[-1]
             best = None
-            numbers = NEXT_NUMBER.finditer(tail, 1) if NUMBER_CANDIDATE.search(tail, 1) else ()
+            numbers = NEXT_NUMBER.finditer(tail, 1) if NUMBER_CANDIDATE.search(tail) else ()
             for m in numbers:
                 n = int(m["n"])
                 before = tail[: m.start()]
