@@ -78,9 +78,10 @@ AGENDA = re.compile(
 MASTHEAD = re.compile(r"^(?:United Nations|General Assembly|Security Council|Original: \w+)$")
 SYMBOL_LINE = re.compile(r"^(?P<sym>[AS]/(?:RES/)?[A-Za-z0-9./\-]+(?:\s*\((?:\d{4}|[IVX]+)\))?)$")
 DRAFT_LINE = re.compile(r"^(?P<sponsors>.+?):\s+(?:revised )?draft resolution$")
-# Footnote markers in running text: "Director,1", "terrorism2", "[^3]".
+# Footnote markers in running text: "Director,1", "terrorism2", "[^3]".  (The lookahead
+# first fails at once where no marker starts, which is most places.)
 NOTE_MARK = re.compile(
-    r"\[\^(?P<a>\d{1,3})\]|(?<=[A-Za-z\)\].,;:”\"’])(?P<b>\d{1,3})(?=[\s,;.:)]|$)"
+    r"(?=[\[\d])(?:\[\^(?P<a>\d{1,3})\]|(?<=[A-Za-z\)\].,;:”\"’])(?P<b>\d{1,3})(?=[\s,;.:)]|$))"
 )
 ORDINAL_NUMBER = re.compile(r"\b(\d{1,3})(?:st|nd|rd|th)\b")
 NOTE_AT_END = re.compile(r"(?:\[\^\d{1,3}\]|(?<=\D)\d{1,3})$")
