@@ -7,8 +7,9 @@
 For every run and every way, a new `oxigraph serve` on an empty folder (so no run inherits
 another's index files or caches), then:
 
-* `raw`: one `POST /store?no_transaction` of `dumps/corpus.nq`, the file streamed by
-  `requests` (what `curl --data-binary @corpus.nq` does) — the reference; `raw again` the
+* `raw`: one `POST /store?no_transaction` of every shard's N-Quads (`dumps/shards/*.nq`)
+  concatenated into one file, streamed by `requests` (what `curl --data-binary @corpus.nq`
+  does) — the reference; `raw again` the
   same POST into the store it has just filled (the second is timed);
 * `bulk`: `ldexport load --method bulk` (hash check of the dump, a count, the same POST,
   provenance and catalogue PUTs, the count check), timed in-process (`load()`); `bulk again`
@@ -89,11 +90,23 @@ class Oxigraph:
             self.proc.wait()
 
 
+def corpus_nquads(out: Path) -> Path:
+    """Every shard's N-Quads in one file beside the output (made once): what `ldexport load`
+    streams, as one file for the reference POST."""
+    path = out.parent / f"{out.name}-corpus.nq"
+    if not path.is_file():
+        with path.open("wb") as body:
+            for shard in sorted((out / "dumps" / "shards").glob("*.nq")):
+                with shard.open("rb") as f:
+                    shutil.copyfileobj(f, body)
+    return path
+
+
 def raw_post(out: Path, server: Oxigraph, times: int = 1) -> float:
     seconds = 0.0
     for _ in range(times):  # only the last is timed
         started = time.monotonic()
-        with (out / "dumps" / "corpus.nq").open("rb") as body:
+        with corpus_nquads(out).open("rb") as body:
             response = requests.post(
                 server.store,
                 params={"no_transaction": ""},
@@ -159,7 +172,7 @@ def main() -> None:
                     server.stop()
                 print(f"run {run + 1} {way:<10} {seconds[way][-1]:7.2f} s", file=sys.stderr)
     docs = len(manifest["documents"])
-    print(f"{docs} documents, {in_dump} quads in dumps/corpus.nq, {args.runs} run(s), medians")
+    print(f"{docs} documents, {in_dump} quads in the N-Quads dumps, {args.runs} run(s), medians")
     raw = statistics.median(seconds["raw"])
     for way, times in seconds.items():
         median = statistics.median(times)

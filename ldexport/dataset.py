@@ -5,7 +5,7 @@ Layout of a published output folder (`D` = the download base, by default `B data
     <name>.ttl .jsonld .json          per document (ldexport.publish.write_document)
     <name>.votes.ttl .votes.jsonld    a resolution's recorded votes (ldexport votes), graph
                                       `B graph/<name>/votes`, kept when the text is published again
-    dumps/corpus.{nq,trig,ttl,jsonld}[.gz]       the whole corpus, one named graph per resolution
+    dumps/corpus.{nq,trig,ttl,jsonld}.gz         the whole corpus, one named graph per resolution
     dumps/shards/<shard>.{nq,trig,ttl,jsonld}[.gz]   the same, one file per GA session / SC year
     catalog.ttl, catalog.jsonld       DCAT-AP 3 + VoID description, checked with shapes/dcat-ap
     provenance.ttl                    PROV-O: which source, when, which ldexport made each graph
@@ -15,9 +15,9 @@ Layout of a published output folder (`D` = the download base, by default `B data
 Streaming: `DatasetWriter.add` records a document whose per-document Turtle is already on
 disk; `close` writes each shard by reading its documents' Turtle one at a time (pyoxigraph),
 so memory holds one document's quads and one shard's subject set, never the corpus.  The
-corpus dumps are then assembled by copying each shard file's body bytes (the gzip files are
-multi-member, RFC 1952 §2.2, so the compressed bodies are copied too), which is what lets an
-incremental publish rewrite only the shards that changed.  A dump is a pure function of the
+corpus dumps (gzip only) are then assembled by copying each shard's compressed body (the gzip
+files are multi-member, RFC 1952 §2.2), which is what lets an incremental publish rewrite
+only the shards that changed.  A dump is a pure function of the
 documents' Turtle, so it is byte-identical whether a document was converted now or reused.
 """
 
@@ -675,36 +675,32 @@ class DatasetWriter:
         return entry
 
     def _corpus(self) -> None:
-        """The whole-corpus dumps: the shards' bodies copied, the four formats on two threads
-        (copying and hashing release the GIL; it is all bytes, the corpus's size in each
-        format, written again whenever a shard changed)."""
+        """The whole-corpus dumps, gzip only: the shards' compressed bodies copied as they
+        are (one gzip member per graph), the four formats on two threads (copying and
+        hashing release the GIL).  Written again whenever a shard changed, so they are kept
+        small: the plain corpus would be the corpus's size again in each format (about 5 GB
+        at 25,000 documents), and whoever needs plain N-Quads has the shards'
+        (`ldexport load` streams them)."""
         with ThreadPoolExecutor(max_workers=2) as pool:
             done = list(pool.map(self._corpus_file, FORMATS))
-        for rel, plain, gz in done:
-            self._record(rel, plain)
-            self._record(f"{rel}.gz", gz)
+        for rel, info in done:
+            self._record(rel, info)
 
-    def _corpus_file(self, fmt: DumpFormat) -> tuple[str, FileInfo, FileInfo]:
-        rel = f"{DUMPS}/{CORPUS}.{fmt.ext}"
-        out = SplitFile(self.out_dir / rel, self.fragments.headers[fmt.ext])
-        try:
-            sep = self.fragments.separators[fmt.ext]
+    def _corpus_file(self, fmt: DumpFormat) -> tuple[str, FileInfo]:
+        rel = f"{DUMPS}/{CORPUS}.{fmt.ext}.gz"
+        path = self.out_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sep = _gzip_separator(self.fragments.separators[fmt.ext])
+        with path.open("wb") as raw:
+            out = HashingWriter(raw)
+            out.write(_gzip_bytes(self.fragments.headers[fmt.ext]))
             for i, shard in enumerate(sorted(self.manifest.shards)):
-                if i and sep:
-                    out.write(sep, _gzip_separator(sep))
-                srel = f"{SHARDS}/{shard}.{fmt.ext}"
-                bodies = self.manifest.shards[shard].bodies
-                out.copy_body(
-                    self.out_dir / srel,
-                    bodies[srel],
-                    self.out_dir / f"{srel}.gz",
-                    bodies[f"{srel}.gz"],
-                )
-            plain, gz = out.close(self.fragments.footers[fmt.ext])
-        except BaseException:
-            out.abort()
-            raise
-        return rel, plain, gz
+                if i:
+                    out.write(sep)
+                srel = f"{SHARDS}/{shard}.{fmt.ext}.gz"
+                _copy_range(self.out_dir / srel, self.manifest.shards[shard].bodies[srel], out)
+            out.write(_gzip_bytes(self.fragments.footers[fmt.ext]))
+        return rel, FileInfo(out.size, out.sha256)
 
     def _copy_ontology(self) -> None:
         target = self.out_dir / ONTOLOGY
@@ -1138,23 +1134,11 @@ def catalog_graph(
 
     # distributions of the whole corpus, the ontology and the context
     for fmt in FORMATS:
-        rel = f"{DUMPS}/{CORPUS}.{fmt.ext}"
-        for r, gz in ((rel, False), (f"{rel}.gz", True)):
-            dist = distribution(
-                g,
-                out_dir,
-                manifest,
-                down,
-                r,
-                fmt,
-                gz,
-                f"Whole corpus, {fmt.label}",
-                licence,
-                rights,
-            )
-            g.add((ds, DCAT.distribution, dist))
-            if gz:
-                g.add((ds, VOID.dataDump, URIRef(f"{down}{r}")))
+        rel = f"{DUMPS}/{CORPUS}.{fmt.ext}.gz"
+        title = f"Whole corpus, {fmt.label}"
+        dist = distribution(g, out_dir, manifest, down, rel, fmt, True, title, licence, rights)
+        g.add((ds, DCAT.distribution, dist))
+        g.add((ds, VOID.dataDump, URIRef(f"{down}{rel}")))
     for rel, title, media, ftype in (
         (ONTOLOGY, "The ldexport ontology (OWL, Turtle)", "text/turtle", "RDF_TURTLE"),
         (

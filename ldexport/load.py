@@ -8,10 +8,10 @@ same store:
   Virtuoso `/sparql-graph-crud-auth`, GraphDB `/repositories/<id>/rdf-graphs/service`);
 * `update`, SPARQL 1.1 Update (`--update-endpoint`), for stores that speak nothing else: batches
   of `DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { ... } }`, several graphs per request;
-* `bulk`, Oxigraph server only: the published N-Quads dump `dumps/corpus.nq` (every shard's,
-  with the graph names, then the provenance and catalogue graphs) streamed from its file in
-  one `POST /store?no_transaction`, the graphs whose content changed dropped (`DROP SILENT
-  GRAPH` batches on `/update`); see `load_bulk`.  Several times faster than `gsp`,
+* `bulk`, Oxigraph server only: the published N-Quads dumps `dumps/shards/*.nq` (with the
+  graph names; then the provenance and catalogue graphs) streamed from the files, one after
+  the other, in one `POST /store?no_transaction`, the graphs whose content changed dropped
+  (`DROP SILENT GRAPH` batches on `/update`); see `load_bulk`.  Several times faster than `gsp`,
   but not atomic: a load that stops midway leaves some graphs empty or incomplete until it
   is run again.  The default (`auto`) when the server answers as Oxigraph.  The published
   `.nq.gz` are not sent: they are multi-member gzip, and Oxigraph's server (0.5) decodes
@@ -38,9 +38,11 @@ from __future__ import annotations
 
 import os
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from hashlib import sha256
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
@@ -51,7 +53,7 @@ from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from urllib3.util.retry import Retry
 
-from ldexport.dataset import CATALOG, CORPUS, DUMPS, PROVENANCE, SHARDS, THESAURUS
+from ldexport.dataset import CATALOG, PROVENANCE, SHARDS, THESAURUS
 from ldexport.errors import LdexportError
 from ldexport.manifest import Manifest, read_manifest
 
@@ -217,8 +219,7 @@ class DumpFile:
 
 @dataclass(frozen=True)
 class BulkPlan:
-    corpus: DumpFile  # every shard's N-Quads, one after the other
-    shards: list[DumpFile]
+    shards: list[DumpFile]  # every shard's N-Quads: one after the other, the corpus
     others: list[GraphFile]  # in no dump (provenance, catalogue): PUT one by one
 
 
@@ -244,9 +245,8 @@ def bulk_plan(out_dir: Path, manifest: Manifest, graphs: Sequence[GraphFile]) ->
         iris = [manifest.documents[n].graph for n in names]
         iris += [manifest.votes[n].graph for n in votes]
         shards.append(dump(f"{SHARDS}/{shard}.nq", iris))
-    corpus = dump(f"{DUMPS}/{CORPUS}.nq", [g.iri for d in shards for g in d.graphs])
-    held = {g.iri for g in corpus.graphs}
-    return BulkPlan(corpus, shards, [g for g in graphs if g.iri not in held])
+    held = {g.iri for d in shards for g in d.graphs}
+    return BulkPlan(shards, [g for g in graphs if g.iri not in held])
 
 
 def check_dump(dump: DumpFile) -> tuple[int, bool]:
@@ -457,19 +457,20 @@ class Store:
             headers={"Content-Type": f"{content_type}; charset=utf-8"},
         )
 
-    def post_quads(self, path: Path, size: int, what: str, tail: bytes = b"") -> None:
-        """Oxigraph bulk load: the N-Quads file (then `tail`) streamed in one
-        `POST ?no_transaction`; its quads go to the graphs they name, written as they are
-        parsed, without a transaction."""
+    def post_quads(self, files: Sequence[tuple[Path, int]], what: str, tail: bytes = b"") -> None:
+        """Oxigraph bulk load: N-Quads files of known sizes, one after the other (then
+        `tail`), streamed in one `POST ?no_transaction`; their quads go to the graphs they
+        name, written as they are parsed, without a transaction."""
         assert self.endpoints.store is not None
-        read = max(self.timeout[1], size / 2e6)  # the server answers once it is all written
-        with path.open("rb") as f:
+        body = _Body(files, tail)
+        read = max(self.timeout[1], len(body) / 2e6)  # the answer comes once all is written
+        with body:
             self._request(
                 "POST",
                 self.endpoints.store,
                 what=what,
                 params={"no_transaction": ""},
-                data=_Body(f, size, tail),
+                data=body,
                 headers={"Content-Type": f"{N_QUADS}; charset=utf-8"},
                 timeout=(self.timeout[0], read),
             )
@@ -544,34 +545,52 @@ class Store:
 
 
 class _Body:
-    """A file of `size` bytes followed by `tail`, as a request body: read in blocks, with a
-    length (so `Content-Length` is sent) and seek/tell (so a retry starts again from 0)."""
+    """Files of known sizes, one after the other, then `tail`, as one request body: read in
+    blocks, with a length (so `Content-Length` is sent) and seek/tell (so a retry starts
+    again from 0).  A context manager: it closes the file it has open."""
 
-    def __init__(self, f: BinaryIO, size: int, tail: bytes) -> None:
-        self.f, self.size, self.tail, self.pos = f, size, tail, 0
+    def __init__(self, files: Sequence[tuple[Path, int]], tail: bytes) -> None:
+        self.paths = [path for path, _ in files]
+        self.starts = list(accumulate((size for _, size in files), initial=0))
+        self.size = self.starts[-1]
+        self.tail, self.pos = tail, 0
+        self._open: tuple[int, BinaryIO] | None = None
 
     def __len__(self) -> int:  # all of it: requests subtracts tell() itself
         return self.size + len(self.tail)
+
+    def __enter__(self) -> _Body:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._open is not None:
+            self._open[1].close()
+            self._open = None
 
     def tell(self) -> int:
         return self.pos
 
     def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
-        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.pos, os.SEEK_END: self.size + len(self.tail)}
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self.pos, os.SEEK_END: len(self)}
         self.pos = base[whence] + offset
-        self.f.seek(min(self.pos, self.size))
         return self.pos
 
     def read(self, n: int = -1) -> bytes:
         if n < 0:
             return b"".join(iter(lambda: self.read(1 << 20), b""))
-        if self.pos < self.size:
-            data = self.f.read(min(n, self.size - self.pos))
-            if not data:
-                raise StoreError(f"{self.f.name} became shorter while it was being sent")
-        else:
+        if self.pos >= self.size:
             start = self.pos - self.size
             data = self.tail[start : start + n]
+        else:
+            i = bisect_right(self.starts, self.pos) - 1
+            if self._open is None or self._open[0] != i:
+                self.__exit__()
+                self._open = (i, self.paths[i].open("rb"))
+            f = self._open[1]
+            f.seek(self.pos - self.starts[i])
+            data = f.read(min(n, self.starts[i + 1] - self.pos))
+            if not data:
+                raise StoreError(f"{self.paths[i]} became shorter while it was being sent")
         self.pos += len(data)
         return data
 
@@ -688,7 +707,8 @@ def load_bulk(
 
     1. Count the triples of each graph the store holds; drop (batched `DROP SILENT GRAPH`)
        the dataset's graphs whose count differs from the dataset's: they changed.
-    2. POST `dumps/corpus.nq` with `no_transaction`: every graph of the dump now holds at
+    2. POST every shard's `dumps/shards/<shard>.nq`, one after the other, in one request with
+       `no_transaction`: every graph of the dump now holds at
        least its published triples (inserting a triple twice is a no-op), so a graph whose
        count now equals the published count *is* the published graph.  (Not so with blank
        nodes, new ones at every insert: ldexport writes none, but a dump that may hold some
@@ -702,7 +722,8 @@ def load_bulk(
     1M triples on a 2-core machine, three times what the no_transaction POST of them takes.
     """
     plan = bulk_plan(out_dir, manifest, graphs)
-    size, blank = check_dump(plan.corpus)  # an edited dump is refused before any change
+    checked = [check_dump(d) for d in plan.shards]  # an edited dump is refused before any change
+    blank = any(b for _, b in checked)
     data = {g.iri: read_checked(g) for g in plan.others}
     # provenance and catalogue: in the same POST, after the dump, as N-Quads (a PUT each
     # would be a transaction: 0.7 s for their 25k triples at 2,000 documents); PUT only if
@@ -715,7 +736,8 @@ def load_bulk(
             put.append(graph)
         else:
             tail.append(quads)
-    posted = [*plan.corpus.graphs, *(g for g in plan.others if g not in put)]
+    posted = [g for d in plan.shards for g in d.graphs]
+    posted += [g for g in plan.others if g not in put]
     if store.endpoints.update is None:
         store.endpoints = Endpoints(
             query=store.endpoints.query,
@@ -728,8 +750,9 @@ def load_bulk(
     for batch in drop_batches(changed, drop_triples):
         store.drop_graphs(batch)
     ordered = iter(progress([*posted, *put]))
-    what = f"{plan.corpus.path.name} ({len(posted)} graph(s))"
-    store.post_quads(plan.corpus.path, size, what=what, tail=b"".join(tail))
+    what = f"the N-Quads of {len(plan.shards)} shard(s) ({len(posted)} graph(s))"
+    files = [(d.path, size) for d, (size, _) in zip(plan.shards, checked, strict=True)]
+    store.post_quads(files, what=what, tail=b"".join(tail))
     for graph in put:
         store.put_graph(graph.iri, data[graph.iri])
     for i in range(len(posted) + len(put)):
@@ -747,7 +770,7 @@ def load_bulk(
             store.drop_graphs(batch)
         for shard, shard_size in zip(shards, sizes, strict=True):
             what = f"{shard.path.name} ({len(shard.graphs)} graph(s))"
-            store.post_quads(shard.path, shard_size, what=what)
+            store.post_quads([(shard.path, shard_size)], what=what)
         for graph in plan.others:
             if graph.iri in again:
                 store.put_graph(graph.iri, data[graph.iri])

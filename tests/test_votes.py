@@ -11,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from dataset.dataset_support import corpus_nquads
 from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
@@ -366,7 +367,7 @@ def test_votes_are_linked_to_published_resolutions(with_votes: Path) -> None:
 
 
 def test_votes_are_in_the_dumps_and_the_catalogue(with_votes: Path) -> None:
-    corpus = (with_votes / "dumps" / "corpus.nq").read_text()
+    corpus = corpus_nquads(with_votes)
     assert "<http://localhost:8000/graph/S_RES_1663_2006/votes>" in corpus
     shard = (with_votes / "dumps" / "shards" / "sc-2006.trig").read_text()
     assert "graph/S_RES_1663_2006/votes" in shard
@@ -455,7 +456,7 @@ def documented_query() -> str:
 
 def run_query(out: Path, query: str) -> list[tuple[str, ...]]:
     store = ox.Store()
-    store.load(path=out / "dumps" / "corpus.nq", format=ox.RdfFormat.N_QUADS)
+    store.load(corpus_nquads(out), format=ox.RdfFormat.N_QUADS)
     rows = store.query(query, use_default_graph_as_union=True)
     assert isinstance(rows, ox.QuerySolutions)
     return [tuple(str(term.value) for term in row) for row in rows]

@@ -1,38 +1,34 @@
 """The Oxigraph store `ldexport serve` answers SPARQL and describes resources from.
 
-Built once at start, on disk, from the published folder: the corpus dump (one named graph
-per resolution), the provenance into `B graph/provenance`, the catalogue into `B graph/catalog`
-and the UNBIS thesaurus into `B graph/unbis`, as `ldexport load` lays them out.  Query
+Built once at start, on disk, from the published folder: the shards' N-Quads dumps (one
+named graph per resolution), the provenance into `B graph/provenance`, the catalogue into
+`B graph/catalog` and the UNBIS thesaurus into `B graph/unbis`, as `ldexport load` lays them
+out.  Query
 workers open it read-only, each in its own process; the server's own handle is read-only too.
 """
 
 from __future__ import annotations
 
-import gzip
 import shutil
 import tempfile
 from pathlib import Path
-from typing import IO, cast
 
 import pyoxigraph as ox
 
+from ldexport.dataset import SHARDS
 from ldexport.manifest import Manifest
-
-CORPUS_DUMP = "dumps/corpus.nq"
 
 
 def build_store(out_dir: Path, manifest: Manifest, base_iri: str, target: Path) -> int:
     """Load the dataset of `out_dir` into a new store in `target`; the number of quads.
 
-    The corpus dump is used when it is there (plain or gzip); otherwise each document's
-    Turtle goes into its named graph (the dump is optional for serving)."""
+    The shards' N-Quads dumps are used when they are all there; otherwise each document's
+    Turtle goes into its named graph (the dumps are optional for serving)."""
     store = ox.Store(str(target))
-    plain, packed = out_dir / CORPUS_DUMP, out_dir / f"{CORPUS_DUMP}.gz"
-    if plain.is_file():
-        store.bulk_load(path=str(plain), format=ox.RdfFormat.N_QUADS)
-    elif packed.is_file():
-        with gzip.open(packed, "rb") as stream:
-            store.bulk_load(cast(IO[bytes], stream), format=ox.RdfFormat.N_QUADS)
+    shards = [out_dir / SHARDS / f"{shard}.nq" for shard in sorted(manifest.shards)]
+    if shards and all(path.is_file() for path in shards):
+        for path in shards:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
     else:
         for entry in manifest.documents.values():
             ttl = out_dir / f"{entry.name}.ttl"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -12,3 +13,8 @@ EXAMPLES = [
     for name in ("A_RES_58_136.txt", "S_RES_1590_2005.txt", "S_RES_1709_2006.txt")
 ]
 EPOCH = "1700000000"  # 2023-11-14T22:13:20Z
+
+
+def corpus_nquads(out: Path) -> str:
+    """The whole corpus as N-Quads, from the published `dumps/corpus.nq.gz`."""
+    return gzip.decompress((out / "dumps" / "corpus.nq.gz").read_bytes()).decode()

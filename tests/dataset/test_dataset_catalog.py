@@ -52,8 +52,9 @@ def test_every_distribution_states_the_size_and_sha256_of_its_file(
     out = published.out_dir
     g = catalog(out)
     dists = set(g.subjects(RDF.type, DCAT.Distribution))
-    # 8 corpus files, 8 per shard, the ontology, the thesaurus, the context, the provenance
-    assert len(dists) == 8 + 8 * len(published.manifest.shards) + 4
+    # 4 corpus files (gzip), 8 per shard, the ontology, the thesaurus, the context, the
+    # provenance
+    assert len(dists) == 4 + 8 * len(published.manifest.shards) + 4
     for dist in dists:
         url = str(g.value(dist, DCAT.downloadURL))
         assert url.startswith(DOWN)

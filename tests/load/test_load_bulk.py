@@ -1,6 +1,6 @@
 """The bulk path (`--method bulk`, Oxigraph): drop the dataset's graphs, one
-`no_transaction` POST of `dumps/corpus.nq`, PUT provenance and catalogue — the same store as
-GSP, replace semantics, other graphs untouched, clear errors."""
+`no_transaction` POST of the shards' `dumps/shards/*.nq`, PUT provenance and catalogue — the
+same store as GSP, replace semantics, other graphs untouched, clear errors."""
 
 from __future__ import annotations
 
@@ -173,7 +173,7 @@ def test_a_server_stopped_midway_gives_a_clear_error_and_a_rerun_repairs(
             progress=stop_after_the_drops,  # type: ignore[arg-type]
         )
     message = str(err.value)
-    assert "cannot reach the store" in message and "corpus.nq" in message
+    assert "cannot reach the store" in message and "shard(s)" in message
     assert "again" in message and "\n" not in message
     oxigraph.start()
     # not atomic: the changed document's graph was dropped, its new triples never came
@@ -189,9 +189,9 @@ def test_an_edited_dump_is_refused_before_anything_changes(
     assert load(output, endpoints(oxigraph), method="bulk").ok
     store = Store(endpoints(oxigraph))
     first = graph_digests(store)
-    dump = output / "dumps" / "corpus.nq"
+    dump = sorted((output / "dumps" / "shards").glob("*.nq"))[-1]
     dump.write_bytes(dump.read_bytes() + b"<http://a> <http://b> <http://c> <http://g> .\n")
-    with pytest.raises(StoreError, match=r"corpus\.nq changed since it was published"):
+    with pytest.raises(StoreError, match=rf"{dump.name} changed since it was published"):
         load(output, endpoints(oxigraph), method="bulk")
     assert graph_digests(store) == first
 
@@ -224,15 +224,21 @@ def test_the_command(output: Path, oxigraph: OxigraphServer) -> None:
 
 
 def test_the_request_body_reads_in_blocks_and_rewinds_for_a_retry(tmp_path: Path) -> None:
-    path = tmp_path / "dump.nq"
-    path.write_bytes(b"0123456789")
-    with path.open("rb") as f:
-        body = _Body(f, 10, b"tail")
+    files = []
+    for name, data in (("a.nq", b"0123"), ("empty.nq", b""), ("b.nq", b"456789")):
+        (tmp_path / name).write_bytes(data)
+        files.append((tmp_path / name, len(data)))
+    with _Body(files, b"tail") as body:
         assert len(body) == 14
         assert b"".join(iter(lambda: body.read(3), b"")) == b"0123456789tail"
         assert body.seek(0) == 0 and body.read() == b"0123456789tail"
+        body.seek(2)
+        assert body.read(5) == b"23" and body.read(5) == b"45678"  # a block ends with a file
         body.seek(8)
         assert body.read(4) == b"89" and body.read(2) == b"ta" and body.tell() == 12
+    (tmp_path / "b.nq").write_bytes(b"45")
+    with _Body(files, b"") as body, pytest.raises(StoreError, match=r"b\.nq became shorter"):
+        body.read()
 
 
 def test_drops_are_batched_by_triples() -> None:
@@ -243,7 +249,7 @@ def test_drops_are_batched_by_triples() -> None:
 class FlakyOxigraph(BaseHTTPRequestHandler):
     """Answers as Oxigraph; the first bulk POST gets a 503, the next ones a 204."""
 
-    bodies: ClassVar[list[int]] = []
+    bodies: ClassVar[list[bytes]] = []
 
     def log_message(self, *args: object) -> None:
         pass
@@ -267,7 +273,7 @@ class FlakyOxigraph(BaseHTTPRequestHandler):
             empty = b'{"head": {"vars": ["g", "n"]}, "results": {"bindings": []}}'
             return self._answer(200, empty, "application/sparql-results+json")
         if self.path.startswith("/store"):
-            self.bodies.append(len(data))
+            self.bodies.append(data)
             if len(self.bodies) == 1:
                 return self._answer(503, b"busy")
         self._answer(204)
@@ -285,8 +291,10 @@ def test_a_retried_bulk_post_sends_the_whole_body_again(output: Path) -> None:
         server.shutdown()
         server.server_close()
     assert report.method == "bulk" and not report.ok  # this stand-in stores nothing
-    dump = (output / "dumps" / "corpus.nq").stat().st_size
-    assert len(handler.bodies) == 2 and handler.bodies[0] == handler.bodies[1] > dump
+    # the shards' N-Quads one after the other, then the graphs in no dump, twice
+    shards = b"".join(p.read_bytes() for p in sorted((output / "dumps" / "shards").glob("*.nq")))
+    assert len(handler.bodies) == 2 and handler.bodies[0] == handler.bodies[1]
+    assert handler.bodies[0].startswith(shards) and len(handler.bodies[0]) > len(shards)
 
 
 def test_a_dump_that_may_hold_blank_nodes_is_noticed(tmp_path: Path) -> None:

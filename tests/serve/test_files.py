@@ -25,11 +25,12 @@ from .serve_support import Served, free_port, start, stop
         ("data/context.jsonld", "application/ld+json"),
         ("data/ontology.ttl", "text/turtle"),
         ("data/provenance.ttl", "text/turtle"),
-        ("data/dumps/corpus.nq", "application/n-quads"),
-        ("data/dumps/corpus.trig", "application/trig"),
-        ("data/dumps/corpus.ttl", "text/turtle"),
-        ("data/dumps/corpus.jsonld", "application/ld+json"),
+        ("data/dumps/shards/ga-session-58.nq", "application/n-quads"),
+        ("data/dumps/shards/ga-session-58.trig", "application/trig"),
+        ("data/dumps/shards/ga-session-58.ttl", "text/turtle"),
+        ("data/dumps/shards/ga-session-58.jsonld", "application/ld+json"),
         ("data/dumps/corpus.nq.gz", "application/gzip"),
+        ("data/dumps/corpus.jsonld.gz", "application/gzip"),
         ("data/A_RES_58_136.ttl", "text/turtle"),
         ("data/A_RES_58_136.jsonld", "application/ld+json"),
         ("data/A_RES_58_136.json", "application/json"),
@@ -92,23 +93,22 @@ def test_conditional_requests(served: Served) -> None:
         assert other.status_code == 200
 
 
+SHARD = "data/dumps/shards/ga-session-58.nq"
+
+
 def test_dumps_come_precompressed(served: Served) -> None:
-    plain = requests.get(
-        served.url("data/dumps/corpus.nq"), headers={"Accept-Encoding": "identity"}
-    )
+    plain = requests.get(served.url(SHARD), headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers
-    raw = requests.get(
-        served.url("data/dumps/corpus.nq"), headers={"Accept-Encoding": "gzip"}, stream=True
-    )
+    raw = requests.get(served.url(SHARD), headers={"Accept-Encoding": "gzip"}, stream=True)
     body = raw.raw.read(decode_content=False)
     assert raw.headers["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in raw.headers["Vary"]
-    assert body == (served.out / "dumps/corpus.nq.gz").read_bytes()
+    assert body == (served.out / f"{SHARD[5:]}.gz").read_bytes()
     assert gzip.decompress(body) == plain.content
     assert raw.headers["ETag"] != plain.headers["ETag"]
     # the gzip ETag validates the same file
     again = requests.get(
-        served.url("data/dumps/corpus.nq"),
+        served.url(SHARD),
         headers={"Accept-Encoding": "gzip", "If-None-Match": raw.headers["ETag"]},
     )
     assert again.status_code == 304
@@ -125,7 +125,7 @@ def test_pages_are_compressed_on_the_fly(served: Served) -> None:
 
 def test_range_and_head(served: Served) -> None:
     r = requests.get(
-        served.url("data/dumps/corpus.nq"),
+        served.url(SHARD),
         headers={"Range": "bytes=0-99", "Accept-Encoding": "identity"},
     )
     assert r.status_code == 206 and len(r.content) == 100
