@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 import pyoxigraph as ox
@@ -42,25 +43,37 @@ def prefix_map() -> dict[str, str]:
 
 def to_ox(term: Node) -> Term:
     """An rdflib term as a pyoxigraph one (IRIs, which repeat, from a bounded cache)."""
+    return _keyed(term)[0]
+
+
+def _keyed(term: Node) -> tuple[Term, str, str]:
+    """A term as pyoxigraph's, with its value and N-Triples form (what `triple_key` reads),
+    computed once: each read of a pyoxigraph attribute builds a new Python object.  IRIs
+    repeat within and across documents, so they come from a bounded cache."""
     if isinstance(term, URIRef):
-        node = _IRIS.get(term)
-        if node is None:
+        keyed = _IRIS.get(term)
+        if keyed is None:
             if len(_IRIS) > 100_000:
                 _IRIS.clear()
-            node = _IRIS[term] = ox.NamedNode(str(term))
-        return node
+            node = ox.NamedNode(str(term))
+            keyed = _IRIS[term] = (node, node.value, str(node))
+        return keyed
+    new: Term
     if isinstance(term, Literal):
         if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=to_ox(term.datatype))  # type: ignore[arg-type]
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
+            new = ox.Literal(str(term), language=term.language)
+        elif term.datatype is not None:
+            new = ox.Literal(str(term), datatype=_keyed(term.datatype)[0])  # type: ignore[arg-type]
+        else:
+            new = ox.Literal(str(term))
+    elif isinstance(term, BNode):
+        new = ox.BlankNode(str(term))
+    else:
+        raise TypeError(f"not an RDF term: {term!r}")
+    return new, new.value, str(new)
 
 
-_IRIS: dict[URIRef, ox.NamedNode] = {}
+_IRIS: dict[URIRef, tuple[Term, str, str]] = {}
 
 
 def triple_key(t: ox.Triple | ox.Quad) -> tuple[str, str, str]:
@@ -70,10 +83,19 @@ def triple_key(t: ox.Triple | ox.Quad) -> tuple[str, str, str]:
 
 def sorted_triples(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
     """The triples of an rdflib graph (or any iterable of rdflib triples) as pyoxigraph
-    triples, in `triple_key` order."""
-    triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]  # type: ignore[arg-type]
-    triples.sort(key=triple_key)
-    return triples
+    triples, in `triple_key` order (the key built from the converted terms' cached strings,
+    not read back from each pyoxigraph triple)."""
+    rows = []
+    for s, p, o in graph:
+        s_ox, s_value, _ = _keyed(s)
+        p_ox, p_value, _ = _keyed(p)
+        o_ox, _, o_nt = _keyed(o)
+        rows.append((s_value, p_value, o_nt, ox.Triple(s_ox, p_ox, o_ox)))  # type: ignore[arg-type]
+    rows.sort(key=_ROW_KEY)
+    return [row[3] for row in rows]
+
+
+_ROW_KEY = itemgetter(0, 1, 2)
 
 
 def prefix_lines(prefixes: Mapping[str, str]) -> bytes:
@@ -111,22 +133,25 @@ def turtle(triples: Iterable[ox.Triple]) -> bytes:
     return turtle_header() + turtle_body(triples)
 
 
-class Compactor:
+class Compactor(dict[str, str]):
     """Compact IRIs against a prefix-only JSON-LD context: `prefix:local` when the IRI is a
     namespace of the context plus a local part that does not start with "/" (the longest such
-    namespace wins, so that eli-dl wins over a shorter namespace it extends)."""
+    namespace wins, so that eli-dl wins over a shorter namespace it extends).
+
+    A dict of the IRIs compacted so far (bounded), so that `compact[iri]` is a plain dict
+    look-up for the IRIs that repeat; `compact(iri)` is the same."""
 
     def __init__(self, prefixes: Mapping[str, str]) -> None:
+        super().__init__()
         self._ns = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda x: -len(x[0]))
-        self._cache: dict[str, str] = {}
 
     def __call__(self, iri: str) -> str:
-        compacted = self._cache.get(iri)
-        if compacted is None:
-            compacted = self._compact(iri)
-            if len(self._cache) > 100_000:
-                self._cache.clear()
-            self._cache[iri] = compacted
+        return self[iri]
+
+    def __missing__(self, iri: str) -> str:
+        if len(self) > 100_000:
+            self.clear()
+        compacted = self[iri] = self._compact(iri)
         return compacted
 
     def _compact(self, iri: str) -> str:
@@ -140,38 +165,52 @@ def jsonld_nodes(
     triples: Iterable[ox.Quad | ox.Triple], compact: Compactor
 ) -> list[dict[str, Any]]:
     """Node objects of compact JSON-LD for sorted triples: one per subject, in order;
-    rdf:type as @type; literals keep their exact lexical form."""
+    rdf:type as @type; literals keep their exact lexical form.
+
+    Sorted triples come in runs of one subject and one predicate: the subject's node and the
+    predicate's key are looked up once a run, not once a triple."""
     nodes: dict[str, dict[str, Any]] = {}
+    subject = predicate = None
+    node: dict[str, Any] = {}
+    key = ""
+    is_type = False
     for t in triples:
-        s = t.subject
-        if isinstance(s, ox.NamedNode):
-            sid = compact(s.value)
-        elif isinstance(s, ox.BlankNode):
-            sid = f"_:{s.value}"
-        else:  # pragma: no cover - RDF-star triples are never written
-            raise TypeError(f"unexpected subject {s!r}")
-        node = nodes.get(sid)
-        if node is None:
-            node = nodes[sid] = {"@id": sid}
-        o = t.object
-        if t.predicate.value == RDF_TYPE and isinstance(o, ox.NamedNode):
-            node.setdefault("@type", []).append(compact(o.value))
-            continue
+        s, p, o = t.subject, t.predicate, t.object
+        if s != subject:
+            subject, predicate = s, None
+            if isinstance(s, ox.NamedNode):
+                sid = compact[s.value]
+            elif isinstance(s, ox.BlankNode):
+                sid = f"_:{s.value}"
+            else:  # pragma: no cover - RDF-star triples are never written
+                raise TypeError(f"unexpected subject {s!r}")
+            if sid not in nodes:
+                nodes[sid] = {"@id": sid}
+            node = nodes[sid]
+        if p != predicate:
+            predicate = p
+            key = compact[p.value]
+            is_type = p.value == RDF_TYPE
         value: dict[str, str]
         if isinstance(o, ox.NamedNode):
-            value = {"@id": compact(o.value)}
-        elif isinstance(o, ox.BlankNode):
-            value = {"@id": f"_:{o.value}"}
+            if is_type:
+                node.setdefault("@type", []).append(compact[o.value])
+                continue
+            value = {"@id": compact[o.value]}
         elif isinstance(o, ox.Literal):
             if o.language:
                 value = {"@value": o.value, "@language": o.language}
-            elif o.datatype.value == XSD_STRING:
-                value = {"@value": o.value}
             else:
-                value = {"@value": o.value, "@type": compact(o.datatype.value)}
+                datatype = o.datatype.value
+                if datatype == XSD_STRING:
+                    value = {"@value": o.value}
+                else:
+                    value = {"@value": o.value, "@type": compact[datatype]}
+        elif isinstance(o, ox.BlankNode):
+            value = {"@id": f"_:{o.value}"}
         else:  # pragma: no cover - RDF-star triples are never written
             raise TypeError(f"unexpected object {o!r}")
-        node.setdefault(compact(t.predicate.value), []).append(value)
+        node.setdefault(key, []).append(value)
     return list(nodes.values())
 
 
@@ -183,19 +222,26 @@ def _compactor() -> Compactor:
 def jsonld_lines(triples: Iterable[ox.Triple]) -> list[str]:
     """The compact JSON-LD node objects of sorted triples, one JSON text each (keys sorted):
     what a document's JSON-LD file and its piece of the dumps share."""
-    return [
-        json.dumps(node, ensure_ascii=False, sort_keys=True)
-        for node in jsonld_nodes(triples, _compactor())
-    ]
+    return [_ENCODER.encode(node) for node in jsonld_nodes(triples, _compactor())]
+
+
+#: `json.dumps(node, ensure_ascii=False, sort_keys=True)` without a new encoder per node.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 def jsonld_document(lines: Sequence[str]) -> bytes:
     """Compact JSON-LD, the context inline, one node object per line (`jsonld_lines`).
     One line a node keeps the file readable and lets json's C encoder write it (an indented
     dump takes three times as long)."""
-    context = json.dumps(prefix_map(), ensure_ascii=False, indent=2, sort_keys=True)
     nodes = ",\n".join(lines)
-    return f'{{"@context": {context},\n"@graph": [\n{nodes}\n]}}\n'.encode()
+    return f"{_jsonld_head()}{nodes}\n]}}\n".encode()
+
+
+@cache
+def _jsonld_head() -> str:
+    """The start of every document's JSON-LD, up to its first node: the context, indented."""
+    context = json.dumps(prefix_map(), ensure_ascii=False, indent=2, sort_keys=True)
+    return f'{{"@context": {context},\n"@graph": [\n'
 
 
 def jsonld(triples: Iterable[ox.Triple]) -> bytes:
