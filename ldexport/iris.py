@@ -16,8 +16,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rdflib import URIRef
 
 from ldexport.symbols import canonical, file_name
+
+#: `canonical`, remembered: mapping a document asks for its own work IRI (and its parts')
+#: some 170 times.
+_canonical = lru_cache(maxsize=4096)(canonical)
 
 DEFAULT_BASE_IRI = "http://localhost:8000/"
 
@@ -47,7 +55,7 @@ class Iris:
             raise ValueError(f"base IRI must be an http(s) IRI ending in '/': {self.base!r}")
 
     def work(self, symbol: str) -> str:
-        return f"{self.base}doc/{canonical(symbol)}"
+        return f"{self.base}doc/{_canonical(symbol)}"
 
     def expression(self, symbol: str, language: str = "eng") -> str:
         return f"{self.work(symbol)}/{language}"
@@ -98,7 +106,7 @@ def agenda_key(item: str) -> str:
 
 def undocs(symbol: str) -> str:
     """The address at which undocs.org serves a symbol."""
-    return f"https://undocs.org/{canonical(symbol)}"
+    return f"https://undocs.org/{_canonical(symbol)}"
 
 
 def akn_work(body: str, adoption_date: str, number: str) -> str:
@@ -109,3 +117,28 @@ def akn_work(body: str, adoption_date: str, number: str) -> str:
     """
     num = re.sub(r"\s+", "", number).replace("/", "-").replace("(", "-").replace(")", "")
     return f"/akn/un/statement/deliberation/{body}/{adoption_date}/{num}"
+
+
+class Terms:
+    """A vocabulary's terms as rdflib URIRefs, each built once: an rdflib namespace builds a
+    new URIRef on every attribute read (~0.5 us; mapping a document reads some 600), and one
+    object per term also makes the look-ups downstream (a set of triples, the serialiser's
+    IRI cache) identity hits.  `Terms(ELI).cites` is `ELI.cites`, `Terms(LDX)["Footnote"]`
+    is `LDX["Footnote"]`; the terms kept are those the code names, a bounded set."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):  # not a term: copy, pickle and the like probing
+            raise AttributeError(name)
+        term: URIRef = getattr(self._namespace, name)
+        setattr(self, name, term)  # an instance attribute from now on: no __getattr__ call
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term

@@ -9,29 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ldexport.iris import MANIFESTATION, Iris, akn_work, undocs
+from ldexport import namespaces
+from ldexport.iris import MANIFESTATION, Iris, Terms, akn_work, undocs
 from ldexport.mapping_subjects import add_subjects
 from ldexport.model import Citation, CitationKind, Footnote, Kind, Resolution, Subdivision
-from ldexport.namespaces import (
-    DCTERMS,
-    ELI,
-    ELI_DL,
-    EU_LANGUAGE,
-    LDX,
-    ORG,
-    PREFIXES,
-    RDF,
-    RDFS,
-    SKOS,
-    XSD,
-)
+from ldexport.namespaces import PREFIXES
 from ldexport.symbols import describe
 from ldexport.un import ORGANS, ordinal
+
+DCTERMS = Terms(namespaces.DCTERMS)
+ELI = Terms(namespaces.ELI)
+ELI_DL = Terms(namespaces.ELI_DL)
+EU_LANGUAGE = Terms(namespaces.EU_LANGUAGE)
+LDX = Terms(namespaces.LDX)
+ORG = Terms(namespaces.ORG)
+RDF = Terms(namespaces.RDF)
+RDFS = Terms(namespaces.RDFS)
+SKOS = Terms(namespaces.SKOS)
+XSD = Terms(namespaces.XSD)
 
 DOC_TYPES = {
     "resolution": LDX.Resolution,
@@ -124,12 +125,27 @@ def graph_of(triples: Iterable[Triple]) -> Graph:
     return g
 
 
+# rdflib normalises a literal by a round trip through its Python value: for a string that
+# gives the same string back at a third of the cost (normalize=False skips it); typed
+# literals, whose values repeat (dates, orders), are built once from a bounded cache.
+
+
 def en(text: str) -> Literal:
-    return Literal(text, lang="en")
+    return Literal(text, lang="en", normalize=False)
 
 
+def plain(text: str) -> Literal:
+    return Literal(text, normalize=False)
+
+
+@lru_cache(maxsize=4096)
 def date(value: str) -> Literal:
     return Literal(value, datatype=XSD.date)
+
+
+@lru_cache(maxsize=4096)
+def integer(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
 
 
 class _Mapper:
@@ -163,15 +179,15 @@ class _Mapper:
             self.add(w, ELI.work_type, LDX.DraftResolution)
         else:
             self.add(w, RDF.type, ELI.LegalResource)
-            self.add(w, ELI.id_local, Literal(res.symbol))
+            self.add(w, ELI.id_local, plain(res.symbol))
             self.add(w, ELI.type_document, DOC_TYPES[res.doc_type])
-        self.add(w, DCTERMS.identifier, Literal(res.symbol))
+        self.add(w, DCTERMS.identifier, plain(res.symbol))
         if res.number:
-            self.add(w, ELI.number, Literal(res.number))
+            self.add(w, ELI.number, plain(res.number))
         if res.adoption_date:
             self.add(w, ELI.date_document, date(res.adoption_date))
             if res.number and res.doc_type != "draft-resolution":
-                self.add(w, LDX.aknWork, Literal(akn_work(res.body, res.adoption_date, res.number)))
+                self.add(w, LDX.aknWork, plain(akn_work(res.body, res.adoption_date, res.number)))
         self.add(w, LDX.undocs, URIRef(undocs(res.symbol)))
         if res.doc_type != "draft-resolution":
             self.add(w, ELI.passed_by, self.organ(res.body))
@@ -206,7 +222,7 @@ class _Mapper:
             self.add(e, LDX.enactingFormula, en(res.enacting_formula))
         if res.source is not None:
             if res.source.job_number:
-                self.add(e, LDX.jobNumber, Literal(res.source.job_number))
+                self.add(e, LDX.jobNumber, plain(res.source.job_number))
             fmt = MANIFESTATION.get(res.source.format, "txt")
             m = URIRef(self.iris.manifestation(res.symbol, res.language, fmt))
             self.add(m, RDF.type, ELI.Format)
@@ -223,7 +239,7 @@ class _Mapper:
         self.add(node, RDF.type, ELI.Organization)
         self.add(node, RDF.type, ORG.Organization)
         self.add(node, SKOS.prefLabel, en(ORGANS.get(actor, actor)))
-        self.add(node, SKOS.notation, Literal(actor))
+        self.add(node, SKOS.notation, plain(actor))
         if actor.startswith("un-ga-"):
             self.add(node, ORG.subOrganizationOf, self.organ("un-ga"))
         return node
@@ -233,7 +249,7 @@ class _Mapper:
         assert session is not None
         node = URIRef(self.iris.session(self.res.body, session.number))
         self.add(node, RDF.type, ELI_DL.ParliamentaryTerm)
-        self.add(node, SKOS.notation, Literal(session.number))
+        self.add(node, SKOS.notation, plain(session.number))
         if session.label:
             self.add(node, RDFS.label, en(session.label))
         return node
@@ -263,7 +279,7 @@ class _Mapper:
                 break
             node = URIRef(self.iris.agenda_item(res.body, res.session.number, item.number))
             self.add(node, RDF.type, ELI_DL.ForeseenActivity)
-            self.add(node, SKOS.notation, Literal(item.number))
+            self.add(node, SKOS.notation, plain(item.number))
             if item.label:
                 self.add(node, RDFS.label, en(item.label))
             self.add(node, ELI_DL.parliamentary_term, session)
@@ -277,7 +293,7 @@ class _Mapper:
         number = res.session.number if res.session else None
         node = URIRef(self.iris.meeting(res.body, number, res.meeting))
         self.add(node, RDF.type, ELI_DL.Activity)
-        self.add(node, SKOS.notation, Literal(res.meeting))
+        self.add(node, SKOS.notation, plain(res.meeting))
         if res.body == "un-sc":
             self.add(node, ELI_DL.had_activity_type, LDX.CouncilMeeting)
             self.add(
@@ -307,9 +323,9 @@ class _Mapper:
             if part.kind is Kind.ANNEX:
                 self.add(node, ELI.is_annex_of, parent)
             self.add(node, ELI.type_subdivision, LDX[part.kind.value])
-            self.add(node, LDX.order, Literal(part.order, datatype=XSD.integer))
+            self.add(node, LDX.order, integer(part.order))
             if part.number:
-                self.add(node, ELI.number, Literal(part.number))
+                self.add(node, ELI.number, plain(part.number))
             if part.text:
                 self.add(node, LDX.text, en(part.text))
             if part.heading:
@@ -331,8 +347,8 @@ class _Mapper:
         self.add(node, ELI.is_part_of, self.work)
         self.add(self.work, ELI.has_part, node)
         self.add(node, ELI.type_subdivision, LDX.Footnote)
-        self.add(node, ELI.number, Literal(note.number))
-        self.add(node, LDX.order, Literal(order, datatype=XSD.integer))
+        self.add(node, ELI.number, plain(note.number))
+        self.add(node, LDX.order, integer(order))
         self.add(node, LDX.text, en(note.text))
         self.citations(node, note.citations)
 
@@ -345,10 +361,10 @@ class _Mapper:
         node = URIRef(self.iris.work(symbol))
         if node == self.work:
             return node
-        self.add(node, DCTERMS.identifier, Literal(symbol))
+        self.add(node, DCTERMS.identifier, plain(symbol))
         if legal:
             self.add(node, RDF.type, ELI.LegalResource)
-            self.add(node, ELI.id_local, Literal(symbol))
+            self.add(node, ELI.id_local, plain(symbol))
             self.add(node, ELI.type_document, kind)
         else:
             self.add(node, RDF.type, ELI.Work)

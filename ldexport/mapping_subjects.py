@@ -38,18 +38,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ldexport.iris import Iris
+from ldexport import namespaces
+from ldexport.iris import Iris, Terms
 from ldexport.model import Resolution
-from ldexport.namespaces import ELI, LDX, RDF, SKOS, XSD
 from ldexport.subjects import UNBIS, Concept, Lexicon, SubjectAssignment, assign, fold, lexicon
 
 if TYPE_CHECKING:  # ldexport.mapping imports this module
     from ldexport.mapping import TripleSink
+
+ELI = Terms(namespaces.ELI)
+LDX = Terms(namespaces.LDX)
+RDF = Terms(namespaces.RDF)
+SKOS = Terms(namespaces.SKOS)
+XSD = Terms(namespaces.XSD)
 
 
 def add_subjects(graph: TripleSink, res: Resolution, iris: Iris, *, describe: bool = True) -> None:
@@ -76,7 +83,8 @@ def add_subjects(graph: TripleSink, res: Resolution, iris: Iris, *, describe: bo
         for concept in sorted({a.concept for a in assignments}):
             node = URIRef(UNBIS + concept)
             graph.add((node, RDF.type, SKOS.Concept))
-            graph.add((node, SKOS.prefLabel, Literal(lex.concepts[concept].label, lang="en")))
+            label = Literal(lex.concepts[concept].label, lang="en", normalize=False)
+            graph.add((node, SKOS.prefLabel, label))
 
 
 def concepts_graph(concepts: Iterable[str], graph: Graph | None = None) -> Graph:
@@ -126,15 +134,27 @@ def _assignment(
     graph.add((node, RDF.type, LDX.SubjectAssignment))
     graph.add((node, LDX.assignedTo, work))
     graph.add((node, LDX.concept, concept))
-    graph.add(
-        (node, LDX.weight, Literal(Decimal(f"{assignment.weight:.3f}"), datatype=XSD.decimal))
-    )
+    graph.add((node, LDX.weight, _weight(f"{assignment.weight:.3f}")))
     count = sum(e.count for e in assignment.evidence)
-    graph.add((node, LDX.occurrences, Literal(count, datatype=XSD.integer)))
+    graph.add((node, LDX.occurrences, _count(count)))
     for words in _distinct(assignment.words):
-        graph.add((node, LDX.matchedText, Literal(words, lang="en")))
+        graph.add((node, LDX.matchedText, Literal(words, lang="en", normalize=False)))
     for evidence in assignment.evidence:
         graph.add((node, LDX.matchedIn, place_iri(iris, res, evidence.place)))
+
+
+# Typed literals from a bounded cache (the values repeat; rdflib takes ~4 us to build one);
+# a string needs no normalising (normalize=False: the same literal, built faster).
+
+
+@lru_cache(maxsize=4096)
+def _weight(text: str) -> Literal:
+    return Literal(Decimal(text), datatype=XSD.decimal)
+
+
+@lru_cache(maxsize=4096)
+def _count(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
 
 
 def _distinct(words: Iterable[str]) -> list[str]:
