@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,10 +46,12 @@ class UnsupportedShape(ValueError):
 
 
 class Index:
-    """One document's triples in dicts, built once per validation: s -> p -> objects,
-    o -> p -> subjects, p -> (s, o) pairs."""
+    """One document's triples grouped by predicate.  The s -> objects and o -> subjects dicts
+    of a predicate are built the first time a check asks for them: the shapes ask about a
+    few dozen predicates, and a dict built per triple for all of them cost more than the
+    checks themselves."""
 
-    __slots__ = ("_graph", "_make_graph", "inc", "out", "pairs")
+    __slots__ = ("_by_p", "_focus", "_graph", "_inc", "_make_graph", "_out")
 
     def __init__(
         self, triples: Iterable[tuple[Node, Node, Node]], graph: Callable[[], Graph]
@@ -56,14 +60,15 @@ class Index:
         Graph, called only if a SPARQL constraint has to run."""
         self._graph: Graph | None = None
         self._make_graph = graph
-        self.out: dict[Node, dict[Node, list[Node]]] = {}
-        self.inc: dict[Node, dict[Node, list[Node]]] = {}
-        self.pairs: dict[Node, list[tuple[Node, Node]]] = {}
-        out, inc, pairs = self.out, self.inc, self.pairs
-        for s, p, o in triples:
-            out.setdefault(s, {}).setdefault(p, []).append(o)
-            inc.setdefault(o, {}).setdefault(p, []).append(s)
-            pairs.setdefault(p, []).append((s, o))
+        if not isinstance(triples, AbstractSet):
+            triples = set(triples)  # each triple once, so the value lists repeat no value
+        by_p: defaultdict[Node, list[tuple[Node, Node, Node]]] = defaultdict(list)
+        for triple in triples:
+            by_p[triple[1]].append(triple)
+        self._by_p = by_p
+        self._out: dict[Node, dict[Node, list[Node]]] = {}
+        self._inc: dict[Node, dict[Node, list[Node]]] = {}
+        self._focus: dict[Targets, Sequence[Node]] = {}
 
     @property
     def graph(self) -> Graph:
@@ -71,19 +76,47 @@ class Index:
             self._graph = self._make_graph()
         return self._graph
 
+    def out_of(self, p: Node) -> Mapping[Node, Sequence[Node]]:
+        """s -> its objects by `p`."""
+        found = self._out.get(p)
+        if found is None:
+            found = self._out[p] = _grouped(self.triples_of(p), 0, 2)
+        return found
+
+    def inc_of(self, p: Node) -> Mapping[Node, Sequence[Node]]:
+        """o -> its subjects by `p`."""
+        found = self._inc.get(p)
+        if found is None:
+            found = self._inc[p] = _grouped(self.triples_of(p), 2, 0)
+        return found
+
     def objects(self, s: Node, p: Node) -> Sequence[Node]:
-        by_p = self.out.get(s)
-        return by_p.get(p, _NONE) if by_p else _NONE
+        return self.out_of(p).get(s, _NONE)
 
     def subjects(self, o: Node, p: Node) -> Sequence[Node]:
-        by_p = self.inc.get(o)
-        return by_p.get(p, _NONE) if by_p else _NONE
+        return self.inc_of(p).get(o, _NONE)
 
-    def pairs_of(self, p: Node) -> list[tuple[Node, Node]]:
-        return self.pairs.get(p, [])
+    def triples_of(self, p: Node) -> Sequence[tuple[Node, Node, Node]]:
+        return self._by_p.get(p, ())
 
     def has(self, s: Node, p: Node, o: Node) -> bool:
         return o in self.objects(s, p)
+
+    def focus_nodes(self, targets: Targets) -> Sequence[Node]:
+        """The nodes of sh:targetClass, sh:targetSubjectsOf and sh:targetObjectsOf, once each;
+        found once per document for the shapes that share their targets."""
+        found = self._focus.get(targets)
+        if found is None:
+            classes, subjects_of, objects_of = targets
+            nodes: dict[Node, None] = {}
+            for cls in classes:
+                nodes.update(dict.fromkeys(self.instances(cls)))
+            for p in subjects_of:
+                nodes.update(dict.fromkeys(self.out_of(p)))
+            for p in objects_of:
+                nodes.update(dict.fromkeys(self.inc_of(p)))
+            found = self._focus[targets] = list(nodes)
+        return found
 
     def closure(self, start: Node, p: Node, inverse: bool = False) -> list[Node]:
         """Nodes reached from `start` by one or more `p` (`^p` when `inverse`), once each."""
@@ -97,20 +130,36 @@ class Index:
                 todo.extend(step(node, p))
         return list(seen)
 
-    def instances(self, cls: Node) -> set[Node]:
+    def instances(self, cls: Node) -> dict[Node, None]:
         """Nodes typed `cls` or a subclass of it (rdfs:subClassOf in the data), as pySHACL's
         sh:targetClass finds them."""
-        found = set(self.subjects(cls, RDF.type))
-        for sub in self.closure(cls, RDFS.subClassOf, inverse=True):
-            found.update(self.subjects(sub, RDF.type))
+        found = dict.fromkeys(self.subjects(cls, _TYPE))
+        for sub in self.closure(cls, _SUBCLASS_OF, inverse=True):
+            found.update(dict.fromkeys(self.subjects(sub, _TYPE)))
         return found
 
     def is_instance(self, node: Node, cls: Node) -> bool:
         """sh:class: a type of `node` is `cls` or has it among its rdfs:subClassOf*."""
         return any(
-            ctype == cls or cls in self.closure(ctype, RDFS.subClassOf)
-            for ctype in self.objects(node, RDF.type)
+            ctype == cls or cls in self.closure(ctype, _SUBCLASS_OF)
+            for ctype in self.objects(node, _TYPE)
         )
+
+
+_TYPE, _SUBCLASS_OF = RDF.type, RDFS.subClassOf
+
+#: sh:targetClass, sh:targetSubjectsOf and sh:targetObjectsOf of a shape.
+Targets = tuple[tuple[Node, ...], tuple[Node, ...], tuple[Node, ...]]
+
+
+def _grouped(
+    triples: Iterable[tuple[Node, Node, Node]], key: int, value: int
+) -> dict[Node, list[Node]]:
+    """triple[key] -> [triple[value] ...]"""
+    grouped: defaultdict[Node, list[Node]] = defaultdict(list)
+    for triple in triples:
+        grouped[triple[key]].append(triple[value])
+    return grouped
 
 
 # --- Paths -------------------------------------------------------------------------------
@@ -126,12 +175,14 @@ class Path:
     inverse: bool = False
     alternatives: tuple[Path, ...] = ()
 
-    def values(self, idx: Index, focus: Node) -> set[Node]:
+    def values_of(self, idx: Index) -> Callable[[Node], Sequence[Node]]:
+        """focus node -> its value nodes (each once), with the path's dicts looked up once."""
         if self.alternatives:
-            return {v for alt in self.alternatives for v in alt.values(idx, focus)}
+            parts = [alt.values_of(idx) for alt in self.alternatives]
+            return lambda focus: list(dict.fromkeys(v for part in parts for v in part(focus)))
         assert self.predicate is not None
-        step = idx.subjects if self.inverse else idx.objects
-        return set(step(focus, self.predicate))
+        found = (idx.inc_of if self.inverse else idx.out_of)(self.predicate)
+        return lambda focus: found.get(focus, _NONE)
 
 
 def _path(g: Graph, node: Node) -> Path:
@@ -151,7 +202,7 @@ def _path(g: Graph, node: Node) -> Path:
 
 #: A constraint: the sh:value of each result (None: a result without one) for a focus node
 #: and its value nodes.
-Check = Callable[[Index, Node, set[Node]], Iterable[Node | None]]
+Check = Callable[[Index, Node, Sequence[Node]], Sequence[Node | None]]
 
 
 def _min_count(n: int) -> Check:
@@ -189,7 +240,7 @@ def _pattern(pattern: Literal, flags: Node | None) -> Check:
     source = str(value) if value is not None and len(value) > 1 else str(pattern)
     matcher = re.compile(source, re_flags)
 
-    def check(idx: Index, f: Node, values: set[Node]) -> list[Node | None]:
+    def check(idx: Index, f: Node, values: Sequence[Node]) -> list[Node | None]:
         return [v for v in values if isinstance(v, BNode) or not matcher.search(_string(v))]
 
     return check
@@ -264,9 +315,9 @@ def _has_value(value: Node) -> Check:
 
 
 def _equals(predicate: Node) -> Check:
-    def check(idx: Index, f: Node, values: set[Node]) -> list[Node | None]:
-        other = set(idx.objects(f, predicate))
-        return [*(values - other), *(other - values)]
+    def check(idx: Index, f: Node, values: Sequence[Node]) -> list[Node | None]:
+        mine, other = set(values), set(idx.objects(f, predicate))
+        return [*(mine - other), *(other - mine)]
 
     return check
 
@@ -303,7 +354,7 @@ def _unique_lang(flag: Node) -> Check:
     if not flag.value:
         return lambda idx, f, values: []
 
-    def check(idx: Index, f: Node, values: set[Node]) -> list[Node | None]:
+    def check(idx: Index, f: Node, values: Sequence[Node]) -> list[Node | None]:
         seen: set[str] = set()
         duplicates: set[str] = set()
         for v in values:
@@ -338,27 +389,20 @@ class Shape:
     path: Path | None
     checks: list[Check]
     sparql: list[SparqlConstraint]
-    target_classes: tuple[Node, ...] = ()
-    target_subjects_of: tuple[Node, ...] = ()
-    target_objects_of: tuple[Node, ...] = ()
+    targets: Targets = ((), (), ())
 
-    def focus_nodes(self, idx: Index) -> set[Node]:
-        found: set[Node] = set()
-        for cls in self.target_classes:
-            found |= idx.instances(cls)
-        for p in self.target_subjects_of:
-            found.update(s for s, _o in idx.pairs_of(p))
-        for p in self.target_objects_of:
-            found.update(o for _s, o in idx.pairs_of(p))
-        return found
-
-    def value_nodes(self, idx: Index, focus: Node) -> set[Node]:
-        return self.path.values(idx, focus) if self.path else {focus}
+    def values_of(self, idx: Index) -> Callable[[Node], Sequence[Node]]:
+        """focus node -> its value nodes: the path's, or the focus node itself."""
+        return self.path.values_of(idx) if self.path else _itself
 
     def conforms(self, idx: Index, focus: Node) -> bool:
         """For sh:or: whether `focus` passes every constraint (nested shapes are core only)."""
-        values = self.value_nodes(idx, focus)
-        return not any(any(True for _ in check(idx, focus, values)) for check in self.checks)
+        values = self.values_of(idx)(focus)
+        return not any(check(idx, focus, values) for check in self.checks)
+
+
+def _itself(focus: Node) -> Sequence[Node]:
+    return (focus,)
 
 
 def _compile(g: Graph, node: Node, nested: bool = False) -> Shape:
@@ -417,9 +461,11 @@ def _compile(g: Graph, node: Node, nested: bool = False) -> Shape:
         path,
         checks,
         sparql,
-        tuple(targets[SH.targetClass]),
-        tuple(targets[SH.targetSubjectsOf]),
-        tuple(targets[SH.targetObjectsOf]),
+        (
+            tuple(targets[SH.targetClass]),
+            tuple(targets[SH.targetSubjectsOf]),
+            tuple(targets[SH.targetObjectsOf]),
+        ),
     )
 
 
@@ -452,6 +498,9 @@ class Shapes:
                 f"shapes with targets but no IRI and type: {sorted(map(str, untyped))}"
             )
         self.shapes = [_compile(g, name) for name in sorted(names)]
+        shared: dict[Targets, Targets] = {}
+        for shape in self.shapes:  # one object per target set: a cheap key per document
+            shape.targets = shared.setdefault(shape.targets, shape.targets)
 
     def results(
         self, triples: Iterable[tuple[Node, Node, Node]], graph: Callable[[], Graph]
@@ -462,15 +511,18 @@ class Shapes:
         idx = Index(triples, graph)
         out: list[Result] = []
         for shape in self.shapes:
+            focus_nodes = idx.focus_nodes(shape.targets)
+            if not focus_nodes:
+                continue
             path_node = shape.path.node if shape.path else None
             message = " ".join(shape.messages) or "does not conform"
-            for focus in shape.focus_nodes(idx):
-                values = shape.value_nodes(idx, focus)
+            values_of = shape.values_of(idx)
+            for focus in focus_nodes:
+                values = values_of(focus)
                 for check in shape.checks:
-                    out += [
-                        Result(focus, path_node, message, shape.node, v)
-                        for v in check(idx, focus, values)
-                    ]
+                    failed = check(idx, focus, values)
+                    if failed:
+                        out += [Result(focus, path_node, message, shape.node, v) for v in failed]
                 for constraint in shape.sparql:
                     out += constraint.results(idx, shape, focus)
         return out
@@ -657,7 +709,7 @@ def _day(term: Node) -> date | None:
 def _work_iri(idx: Index, this: Node) -> bool:
     return any(
         isinstance(v, BNode) or isinstance(i, BNode) or not str(v).endswith("/doc/" + str(i))
-        for v, i in idx.pairs_of(_identifier)
+        for v, _, i in idx.triples_of(_identifier)
     )
 
 
@@ -782,12 +834,12 @@ def _adoption_of_work(idx: Index, this: Node) -> bool:
 
 
 def _annex_of(idx: Index, this: Node) -> bool:
-    for value, typ in idx.pairs_of(_type_subdivision):
+    for value, _, typ in idx.triples_of(_type_subdivision):
         if typ == _annex:
             for parent in idx.objects(value, _is_part_of):
                 if not idx.has(value, _is_annex_of, parent):
                     return True
-    for value, of in idx.pairs_of(_is_annex_of):
+    for value, _, of in idx.triples_of(_is_annex_of):
         if not (idx.has(value, _type_subdivision, _annex) and idx.has(value, _is_part_of, of)):
             return True
     return False
@@ -807,7 +859,7 @@ def _part_iri(idx: Index, this: Node) -> bool:
 def _order_sequence(idx: Index, this: Node) -> bool:
     wholes = len(idx.objects(this, _is_member_of))
     groups: dict[tuple[Node, Node], list[int]] = {}
-    for value, part in idx.pairs_of(_has_part):
+    for value, _, part in idx.triples_of(_has_part):
         for typ in idx.objects(part, _type_subdivision):
             for order in idx.objects(part, _order):
                 number = _int(order)
@@ -837,7 +889,7 @@ def _number_value_matches(upper: str, order: int) -> bool:
 
 
 def _number_matches_order(idx: Index, this: Node) -> bool:
-    for value, number in idx.pairs_of(_number):
+    for value, _, number in idx.triples_of(_number):
         for order_term in idx.objects(value, _order):
             order = _int(order_term)
             text = _plain(number)
