@@ -59,13 +59,14 @@ def _keyed(term: Node) -> tuple[Term, str, str]:
             keyed = _IRIS[term] = (node, node.value, str(node))
         return keyed
     new: Term
-    if isinstance(term, Literal):
-        if term.language:
-            new = ox.Literal(str(term), language=term.language)
-        elif term.datatype is not None:
-            new = ox.Literal(str(term), datatype=_keyed(term.datatype)[0])  # type: ignore[arg-type]
+    if isinstance(term, Literal):  # a str: its lexical form, passed as it is
+        language, datatype = term.language, term.datatype
+        if language:
+            new = ox.Literal(term, language=language)
+        elif datatype is not None:
+            new = ox.Literal(term, datatype=_keyed(datatype)[0])  # type: ignore[arg-type]
         else:
-            new = ox.Literal(str(term))
+            new = ox.Literal(term)
     elif isinstance(term, BNode):
         new = ox.BlankNode(str(term))
     else:
@@ -73,7 +74,7 @@ def _keyed(term: Node) -> tuple[Term, str, str]:
     return new, new.value, str(new)
 
 
-_IRIS: dict[URIRef, tuple[Term, str, str]] = {}
+_IRIS: dict[Node, tuple[Term, str, str]] = {}
 
 
 def triple_key(t: ox.Triple | ox.Quad) -> tuple[str, str, str]:
@@ -87,8 +88,9 @@ def sorted_triples(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
     not read back from each pyoxigraph triple)."""
     rows = []
     for s, p, o in graph:
-        s_ox, s_value, _ = _keyed(s)
-        p_ox, p_value, _ = _keyed(p)
+        # subjects and predicates are IRIs, mostly converted already: a dict hit, no call
+        s_ox, s_value, _ = _IRIS.get(s) or _keyed(s)
+        p_ox, p_value, _ = _IRIS.get(p) or _keyed(p)
         o_ox, _, o_nt = _keyed(o)
         rows.append((s_value, p_value, o_nt, ox.Triple(s_ox, p_ox, o_ox)))  # type: ignore[arg-type]
     rows.sort(key=_ROW_KEY)
