@@ -175,14 +175,17 @@ class Path:
     inverse: bool = False
     alternatives: tuple[Path, ...] = ()
 
-    def values_of(self, idx: Index) -> Callable[[Node], Sequence[Node]]:
-        """focus node -> its value nodes (each once), with the path's dicts looked up once."""
+    def values(self, idx: Index, foci: Sequence[Node]) -> Values:
+        """Each focus node with its value nodes, each once."""
         if self.alternatives:
-            parts = [alt.values_of(idx) for alt in self.alternatives]
-            return lambda focus: list(dict.fromkeys(v for part in parts for v in part(focus)))
+            columns = [alt.values(idx, foci) for alt in self.alternatives]
+            return [
+                (focus, list(dict.fromkeys(v for column in columns for v in column[i][1])))
+                for i, focus in enumerate(foci)
+            ]
         assert self.predicate is not None
         found = (idx.inc_of if self.inverse else idx.out_of)(self.predicate)
-        return lambda focus: found.get(focus, _NONE)
+        return [(focus, found.get(focus, _NONE)) for focus in foci]
 
 
 def _path(g: Graph, node: Node) -> Path:
@@ -200,17 +203,25 @@ def _path(g: Graph, node: Node) -> Path:
 
 # --- Core constraint components ------------------------------------------------------------
 
-#: A constraint: the sh:value of each result (None: a result without one) for a focus node
-#: and its value nodes.
-Check = Callable[[Index, Node, Sequence[Node]], Sequence[Node | None]]
+#: Each focus node of a shape with its value nodes.
+Values = list[tuple[Node, Sequence[Node]]]
+
+#: A constraint, evaluated on all the focus nodes of a shape at once (a call per focus node
+#: and constraint cost more than most checks): (focus node, sh:value or None) per result.
+Check = Callable[[Index, Values], list[tuple[Node, Node | None]]]
 
 
 def _min_count(n: int) -> Check:
-    return lambda idx, f, values: [None] if len(values) < n else []
+    return lambda idx, values: [(f, None) for f, vs in values if len(vs) < n]
 
 
 def _max_count(n: int) -> Check:
-    return lambda idx, f, values: [None] if len(values) > n else []
+    return lambda idx, values: [(f, None) for f, vs in values if len(vs) > n]
+
+
+def _each_value(ok: Callable[[Node], bool]) -> Check:
+    """A constraint on each value node by itself: a result for each that fails `ok`."""
+    return lambda idx, values: [(f, v) for f, vs in values for v in vs if not ok(v)]
 
 
 _KINDS: Mapping[Node, tuple[type, ...]] = {
@@ -227,7 +238,7 @@ def _node_kind(kind: Node) -> Check:
     if kind not in _KINDS:
         raise UnsupportedShape(f"sh:nodeKind {kind}")
     kinds = _KINDS[kind]
-    return lambda idx, f, values: [v for v in values if not isinstance(v, kinds)]
+    return _each_value(lambda v: isinstance(v, kinds))
 
 
 def _pattern(pattern: Literal, flags: Node | None) -> Check:
@@ -240,18 +251,17 @@ def _pattern(pattern: Literal, flags: Node | None) -> Check:
     source = str(value) if value is not None and len(value) > 1 else str(pattern)
     matcher = re.compile(source, re_flags)
 
-    def check(idx: Index, f: Node, values: Sequence[Node]) -> list[Node | None]:
-        return [v for v in values if isinstance(v, BNode) or not matcher.search(_string(v))]
-
-    return check
+    return _each_value(lambda v: not isinstance(v, BNode) and bool(matcher.search(_string(v))))
 
 
-_STRING_TYPES = (None, RDF.langString, XSD.string)
+_STRING_TYPES = {RDF.langString, XSD.string}
 
 
 def _string(v: Node) -> str:
-    if isinstance(v, Literal) and v.value is not None and v.datatype in _STRING_TYPES:
-        return str(v.value)
+    if isinstance(v, Literal) and v.value is not None:
+        datatype = v.datatype
+        if datatype is None or datatype in _STRING_TYPES:
+            return str(v.value)
     return str(v)
 
 
@@ -272,24 +282,29 @@ def _datatype(rule: Node) -> Check:
     if rule not in _VALUE_TYPES:  # pySHACL treats rdfs:Literal, xsd:dateTime ... apart
         raise UnsupportedShape(f"sh:datatype {rule}: not implemented by ldexport.shacl_fast")
     python_type = _VALUE_TYPES[rule]
+    plain_matches, tagged_matches = rule == XSD.string, rule == RDF.langString
 
     def matches(v: Node) -> bool:
         if not isinstance(v, Literal):
             return False
-        if v.datatype == rule:
+        datatype = v.datatype
+        if datatype is not None and datatype == rule:
             return getattr(v, "ill_typed", None) is not True and isinstance(v.value, python_type)
-        if v.datatype is None and v.language is None and rule == XSD.string:
+        if datatype is None and v.language is None and plain_matches:
             return isinstance(v.value, python_type)
-        if rule == RDF.langString and v.language:
+        if tagged_matches and v.language:
             return isinstance(v.value, python_type)
         return False
 
-    return lambda idx, f, values: [v for v in values if not matches(v)]
+    return _each_value(matches)
 
 
 def _class(cls: Node) -> Check:
-    return lambda idx, f, values: [
-        v for v in values if isinstance(v, Literal) or not idx.is_instance(v, cls)
+    return lambda idx, values: [
+        (f, v)
+        for f, vs in values
+        for v in vs
+        if isinstance(v, Literal) or not idx.is_instance(v, cls)
     ]
 
 
@@ -302,22 +317,26 @@ def _language_in(g: Graph, head: Node) -> Check:
         lang = str(v.language).lower()
         return "*" in wanted or lang in wanted or lang.split("-")[0] in wanted
 
-    return lambda idx, f, values: [v for v in values if not allowed(v)]
+    return _each_value(allowed)
 
 
 def _in(g: Graph, head: Node) -> Check:
     allowed = set(Collection(g, head))
-    return lambda idx, f, values: [v for v in values if v not in allowed]
+    return _each_value(lambda v: v in allowed)
 
 
 def _has_value(value: Node) -> Check:
-    return lambda idx, f, values: [] if value in values else [None]
+    return lambda idx, values: [(f, None) for f, vs in values if value not in vs]
 
 
 def _equals(predicate: Node) -> Check:
-    def check(idx: Index, f: Node, values: Sequence[Node]) -> list[Node | None]:
-        mine, other = set(values), set(idx.objects(f, predicate))
-        return [*(mine - other), *(other - mine)]
+    def check(idx: Index, values: Values) -> list[tuple[Node, Node | None]]:
+        found = idx.out_of(predicate)
+        failed: list[tuple[Node, Node | None]] = []
+        for f, vs in values:
+            mine, other = set(vs), set(found.get(f, _NONE))
+            failed += [(f, v) for v in (*(mine - other), *(other - mine))]
+        return failed
 
     return check
 
@@ -345,31 +364,34 @@ def _range(parameter: Node, bound: Node) -> Check:
         except (TypeError, NotImplementedError):
             return False
 
-    return lambda idx, f, values: [v for v in values if not ok(v)]
+    return _each_value(ok)
 
 
 def _unique_lang(flag: Node) -> Check:
     if not (isinstance(flag, Literal) and isinstance(flag.value, bool)):
         raise UnsupportedShape(f"sh:uniqueLang {flag!r}")
     if not flag.value:
-        return lambda idx, f, values: []
+        return lambda idx, values: []
 
-    def check(idx: Index, f: Node, values: Sequence[Node]) -> list[Node | None]:
-        seen: set[str] = set()
-        duplicates: set[str] = set()
-        for v in values:
-            if isinstance(v, Literal) and v.language:
-                lang = v.language.lower()
-                (duplicates if lang in seen else seen).add(lang)
-        return [None] * len(duplicates)
+    def check(idx: Index, values: Values) -> list[tuple[Node, Node | None]]:
+        failed: list[tuple[Node, Node | None]] = []
+        for f, vs in values:
+            seen: set[str] = set()
+            duplicates: set[str] = set()
+            for v in vs:
+                if isinstance(v, Literal) and v.language:
+                    lang = v.language.lower()
+                    (duplicates if lang in seen else seen).add(lang)
+            failed += [(f, None)] * len(duplicates)
+        return failed
 
     return check
 
 
 def _or(g: Graph, head: Node) -> Check:
     alternatives = [_compile(g, member, nested=True) for member in set(Collection(g, head))]
-    return lambda idx, f, values: [
-        v for v in values if not any(a.conforms(idx, v) for a in alternatives)
+    return lambda idx, values: [
+        (f, v) for f, vs in values for v in vs if not any(a.conforms(idx, v) for a in alternatives)
     ]
 
 
@@ -391,18 +413,14 @@ class Shape:
     sparql: list[SparqlConstraint]
     targets: Targets = ((), (), ())
 
-    def values_of(self, idx: Index) -> Callable[[Node], Sequence[Node]]:
-        """focus node -> its value nodes: the path's, or the focus node itself."""
-        return self.path.values_of(idx) if self.path else _itself
+    def values(self, idx: Index, foci: Sequence[Node]) -> Values:
+        """Each focus node with its value nodes: the path's, or the focus node itself."""
+        return self.path.values(idx, foci) if self.path else [(f, (f,)) for f in foci]
 
     def conforms(self, idx: Index, focus: Node) -> bool:
         """For sh:or: whether `focus` passes every constraint (nested shapes are core only)."""
-        values = self.values_of(idx)(focus)
-        return not any(check(idx, focus, values) for check in self.checks)
-
-
-def _itself(focus: Node) -> Sequence[Node]:
-    return (focus,)
+        values = self.values(idx, [focus])
+        return not any(check(idx, values) for check in self.checks)
 
 
 def _compile(g: Graph, node: Node, nested: bool = False) -> Shape:
@@ -516,14 +534,13 @@ class Shapes:
                 continue
             path_node = shape.path.node if shape.path else None
             message = " ".join(shape.messages) or "does not conform"
-            values_of = shape.values_of(idx)
-            for focus in focus_nodes:
-                values = values_of(focus)
-                for check in shape.checks:
-                    failed = check(idx, focus, values)
-                    if failed:
-                        out += [Result(focus, path_node, message, shape.node, v) for v in failed]
-                for constraint in shape.sparql:
+            values = shape.values(idx, focus_nodes) if shape.checks else []
+            for check in shape.checks:
+                failed = check(idx, values)
+                if failed:
+                    out += [Result(f, path_node, message, shape.node, v) for f, v in failed]
+            for constraint in shape.sparql:
+                for focus in focus_nodes:
                     out += constraint.results(idx, shape, focus)
         return out
 
@@ -664,6 +681,7 @@ _assigned_to = URIRef(LDX + "assignedTo")
 _annex = URIRef(LDX + "Annex")
 _section = URIRef(LDX + "Section")
 _footnote = URIRef(LDX + "Footnote")
+_legal_resource = URIRef(ELI + "LegalResource")
 _TRUE = Literal("true", datatype=XSD.boolean)
 
 
@@ -684,12 +702,17 @@ def _plain(term: Node) -> str | None:
     return None
 
 
+_XSD_INTEGER, _XSD_DATE = XSD.integer, XSD.date
+_CANONICAL_INTEGER = re.compile(r"-?[1-9][0-9]*|0")
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _int(term: Node) -> int | None:
     """The value of an xsd:integer literal written in canonical form; None otherwise."""
     if (
         isinstance(term, Literal)
-        and term.datatype == XSD.integer
-        and re.fullmatch(r"-?[1-9][0-9]*|0", term)
+        and term.datatype == _XSD_INTEGER
+        and _CANONICAL_INTEGER.fullmatch(term)
     ):
         return int(term)
     return None
@@ -697,11 +720,7 @@ def _int(term: Node) -> int | None:
 
 def _day(term: Node) -> date | None:
     """The value of an xsd:date literal written YYYY-MM-DD; None otherwise."""
-    if (
-        isinstance(term, Literal)
-        and term.datatype == XSD.date
-        and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", term)
-    ):
+    if isinstance(term, Literal) and term.datatype == _XSD_DATE and _YYYY_MM_DD.fullmatch(term):
         return term.value if type(term.value) is date else None
     return None
 
@@ -714,7 +733,7 @@ def _work_iri(idx: Index, this: Node) -> bool:
 
 
 def _adopted_resolution(idx: Index, this: Node) -> bool:
-    if not idx.has(this, RDF.type, URIRef(ELI + "LegalResource")):
+    if not idx.has(this, _TYPE, _legal_resource):
         return False
     dated = bool(idx.objects(this, _date_document))
     adopted = bool(idx.subjects(this, _created))
@@ -768,7 +787,7 @@ def _adopted_before_distribution(idx: Index, this: Node) -> bool:
         for value in idx.objects(this, _date_publication):
             for adopted in idx.objects(work, _date_document):
                 types = (getattr(value, "datatype", None), getattr(adopted, "datatype", None))
-                if types != (XSD.date, XSD.date):
+                if types != (_XSD_DATE, _XSD_DATE):
                     continue
                 day, adopted_day = _day(value), _day(adopted)
                 if day is None or adopted_day is None or adopted_day > day:
@@ -933,9 +952,10 @@ def _continues_section_numbering(idx: Index, value: Node, upper: str, order: int
 
 
 def _citation_on_work(idx: Index, this: Node) -> bool:
+    cited = set(idx.objects(this, _cites))
     for part in idx.closure(this, _is_part_of, inverse=True):
         for value in idx.objects(part, _cites):
-            if not idx.has(this, _cites, value):
+            if value not in cited:
                 return True
     return False
 
