@@ -35,7 +35,7 @@ from pyshacl.rdfutil.compare import compare_literal
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
-from rdflib.term import Identifier, Node
+from rdflib.term import _NUMERIC_LITERAL_TYPES, Identifier, Node
 
 #: An index lookup that found nothing.
 _NONE: tuple[Node, ...] = ()
@@ -354,17 +354,31 @@ def _range(parameter: Node, bound: Node) -> Check:
     if not isinstance(bound, Literal):
         raise UnsupportedShape(f"{parameter} {bound!r}: not a literal")
     passes = _RANGES[parameter]
-    bound_is_string = isinstance(bound.value, str)
+    bound_value = bound.value
+    bound_is_string = isinstance(bound_value, str)
+    bound_is_number = _is_number(bound)
 
     def ok(v: Node) -> bool:
         if not isinstance(v, Literal) or isinstance(v.value, str) != bound_is_string:
             return False
+        if bound_is_number and _is_number(v):  # compare_literal compares their values
+            value = v.value
+            return passes(0 if value == bound_value else 1 if value > bound_value else -1)
         try:
             return passes(compare_literal(v, bound))  # type: ignore[no-untyped-call]
         except (TypeError, NotImplementedError):
             return False
 
     return _each_value(ok)
+
+
+_NUMERIC_TYPES = frozenset(_NUMERIC_LITERAL_TYPES)
+
+
+def _is_number(v: Literal) -> bool:
+    """Whether rdflib's Literal.eq and Literal.__gt__ (so compare_literal) compare `v` by its
+    value: a well-typed literal of a numeric datatype."""
+    return v.datatype in _NUMERIC_TYPES and not v.ill_typed and v.value is not None
 
 
 def _unique_lang(flag: Node) -> Check:
