@@ -19,7 +19,6 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from typing import Any
 
 import pyoxigraph as ox
@@ -85,19 +84,17 @@ def triple_key(t: ox.Triple | ox.Quad) -> tuple[str, str, str]:
 def sorted_triples(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
     """The triples of an rdflib graph (or any iterable of rdflib triples) as pyoxigraph
     triples, in `triple_key` order (the key built from the converted terms' cached strings,
-    not read back from each pyoxigraph triple)."""
+    not read back from each pyoxigraph triple).  Rows sort as they are, without a key
+    function: the key, then the position (only a repeated triple gets that far)."""
     rows = []
-    for s, p, o in graph:
+    for i, (s, p, o) in enumerate(graph):
         # subjects and predicates are IRIs, mostly converted already: a dict hit, no call
         s_ox, s_value, _ = _IRIS.get(s) or _keyed(s)
         p_ox, p_value, _ = _IRIS.get(p) or _keyed(p)
         o_ox, _, o_nt = _keyed(o)
-        rows.append((s_value, p_value, o_nt, ox.Triple(s_ox, p_ox, o_ox)))  # type: ignore[arg-type]
-    rows.sort(key=_ROW_KEY)
-    return [row[3] for row in rows]
-
-
-_ROW_KEY = itemgetter(0, 1, 2)
+        rows.append((s_value, p_value, o_nt, i, ox.Triple(s_ox, p_ox, o_ox)))  # type: ignore[arg-type]
+    rows.sort()
+    return [row[4] for row in rows]
 
 
 def prefix_lines(prefixes: Mapping[str, str]) -> bytes:
