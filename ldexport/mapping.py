@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ldexport import namespaces
-from ldexport.iris import MANIFESTATION, Iris, Terms, akn_work, undocs
+from ldexport.iris import MANIFESTATION, Iris, Terms, akn_work, undocs, uri
 from ldexport.mapping_subjects import add_subjects
 from ldexport.model import Citation, CitationKind, Footnote, Kind, Resolution, Subdivision
 from ldexport.namespaces import PREFIXES
@@ -153,7 +153,7 @@ class _Mapper:
         self.g = graph
         self.res = res
         self.iris = iris
-        self.work = URIRef(iris.work(res.symbol))
+        self.work = uri(iris.work(res.symbol))
         self.info = describe(res.symbol)
 
     def add(self, s: Node, p: URIRef, o: Node | None) -> None:
@@ -169,7 +169,7 @@ class _Mapper:
             self.footnote(note, order)
         for symbol, kind in cited_kinds(self.res.all_citations()).items():
             self.stub(symbol, CITED_TYPES[kind], legal=kind in LEGAL_KINDS)
-            self.add(self.work, ELI.cites, URIRef(self.iris.work(symbol)))
+            self.add(self.work, ELI.cites, uri(self.iris.work(symbol)))
 
     # --- the work ----------------------------------------------------------------------------
     def work_node(self) -> None:
@@ -188,26 +188,26 @@ class _Mapper:
             self.add(w, ELI.date_document, date(res.adoption_date))
             if res.number and res.doc_type != "draft-resolution":
                 self.add(w, LDX.aknWork, plain(akn_work(res.body, res.adoption_date, res.number)))
-        self.add(w, LDX.undocs, URIRef(undocs(res.symbol)))
+        self.add(w, LDX.undocs, uri(undocs(res.symbol)))
         if res.doc_type != "draft-resolution":
             self.add(w, ELI.passed_by, self.organ(res.body))
         if res.session:
             self.add(w, ELI_DL.parliamentary_term, self.session())
         if res.parent_symbol:
-            parent = URIRef(self.iris.work(res.parent_symbol))
+            parent = uri(self.iris.work(res.parent_symbol))
             self.add(w, ELI.is_member_of, parent)
             self.stub(res.parent_symbol, LDX.Resolution, legal=True)
         for draft in res.draft_symbols:
-            self.add(w, ELI_DL.adopts, URIRef(self.iris.work(draft)))
+            self.add(w, ELI_DL.adopts, uri(self.iris.work(draft)))
             self.stub(draft, LDX.DraftResolution)
         if res.corrects:
-            self.add(w, ELI.corrects, URIRef(self.iris.work(res.corrects)))
+            self.add(w, ELI.corrects, uri(self.iris.work(res.corrects)))
         if res.sponsors:
             self.add(w, LDX.sponsors, en(res.sponsors))
 
     def expression_node(self) -> None:
         res = self.res
-        e = URIRef(self.iris.expression(res.symbol, res.language))
+        e = uri(self.iris.expression(res.symbol, res.language))
         self.add(e, RDF.type, ELI.LegalExpression)
         self.add(e, ELI.realizes, self.work)
         self.add(self.work, ELI.is_realized_by, e)
@@ -224,18 +224,18 @@ class _Mapper:
             if res.source.job_number:
                 self.add(e, LDX.jobNumber, plain(res.source.job_number))
             fmt = MANIFESTATION.get(res.source.format, "txt")
-            m = URIRef(self.iris.manifestation(res.symbol, res.language, fmt))
+            m = uri(self.iris.manifestation(res.symbol, res.language, fmt))
             self.add(m, RDF.type, ELI.Format)
             self.add(m, ELI.embodies, e)
             self.add(e, ELI.is_embodied_by, m)
             media = MEDIA_TYPES[fmt]
             self.add(
-                m, ELI.media_type, URIRef(f"https://www.iana.org/assignments/media-types/{media}")
+                m, ELI.media_type, uri(f"https://www.iana.org/assignments/media-types/{media}")
             )
 
     # --- organs, session, meeting, agenda, adoption ------------------------------------------
     def organ(self, actor: str) -> URIRef:
-        node = URIRef(self.iris.organ(actor))
+        node = uri(self.iris.organ(actor))
         self.add(node, RDF.type, ELI.Organization)
         self.add(node, RDF.type, ORG.Organization)
         self.add(node, SKOS.prefLabel, en(ORGANS.get(actor, actor)))
@@ -247,7 +247,7 @@ class _Mapper:
     def session(self) -> URIRef:
         session = self.res.session
         assert session is not None
-        node = URIRef(self.iris.session(self.res.body, session.number))
+        node = uri(self.iris.session(self.res.body, session.number))
         self.add(node, RDF.type, ELI_DL.ParliamentaryTerm)
         self.add(node, SKOS.notation, plain(session.number))
         if session.label:
@@ -258,7 +258,7 @@ class _Mapper:
         res = self.res
         if res.doc_type == "draft-resolution" or not res.adoption_date:
             return  # S/RES/1919 is known only from a quotation without its adoption line
-        a = URIRef(self.iris.adoption(res.symbol))
+        a = uri(self.iris.adoption(res.symbol))
         self.add(a, RDF.type, ELI_DL.Decision)
         self.add(a, ELI_DL.had_activity_type, LDX.Adoption)
         self.add(a, ELI_DL.activity_date, date(res.adoption_date))
@@ -271,13 +271,13 @@ class _Mapper:
                 self.add(node, DCTERMS.creator, self.organ(res.committee))
             self.add(a, ELI_DL.decided_on_a_realization_of, node)
         for draft in res.draft_symbols:
-            self.add(a, ELI_DL.decided_on_a_realization_of, URIRef(self.iris.work(draft)))
+            self.add(a, ELI_DL.decided_on_a_realization_of, uri(self.iris.work(draft)))
         session = self.session() if res.session else None
         self.add(a, ELI_DL.parliamentary_term, session)
         for item in res.agenda_items:
             if session is None or res.session is None:
                 break
-            node = URIRef(self.iris.agenda_item(res.body, res.session.number, item.number))
+            node = uri(self.iris.agenda_item(res.body, res.session.number, item.number))
             self.add(node, RDF.type, ELI_DL.ForeseenActivity)
             self.add(node, SKOS.notation, plain(item.number))
             if item.label:
@@ -291,7 +291,7 @@ class _Mapper:
         res = self.res
         assert res.meeting is not None
         number = res.session.number if res.session else None
-        node = URIRef(self.iris.meeting(res.body, number, res.meeting))
+        node = uri(self.iris.meeting(res.body, number, res.meeting))
         self.add(node, RDF.type, ELI_DL.Activity)
         self.add(node, SKOS.notation, plain(res.meeting))
         if res.body == "un-sc":
@@ -316,7 +316,7 @@ class _Mapper:
     # --- subdivisions ------------------------------------------------------------------------
     def parts(self, parent: URIRef, parts: Iterable[Subdivision]) -> None:
         for part in parts:
-            node = URIRef(self.iris.part(self.res.symbol, part.eid))
+            node = uri(self.iris.part(self.res.symbol, part.eid))
             self.add(node, RDF.type, ELI.LegalResourceSubdivision)
             self.add(node, ELI.is_part_of, parent)
             self.add(parent, ELI.has_part, node)
@@ -336,13 +336,13 @@ class _Mapper:
                 self.add(
                     node,
                     LDX.footnote,
-                    URIRef(self.iris.part(self.res.symbol, f"authorialNote_{ref}")),
+                    uri(self.iris.part(self.res.symbol, f"authorialNote_{ref}")),
                 )
             self.citations(node, part.citations)
             self.parts(node, part.children)
 
     def footnote(self, note: Footnote, order: int) -> None:
-        node = URIRef(self.iris.part(self.res.symbol, note.eid))
+        node = uri(self.iris.part(self.res.symbol, note.eid))
         self.add(node, RDF.type, ELI.LegalResourceSubdivision)
         self.add(node, ELI.is_part_of, self.work)
         self.add(self.work, ELI.has_part, node)
@@ -354,11 +354,11 @@ class _Mapper:
 
     def citations(self, node: URIRef, citations: Iterable[Citation]) -> None:
         for citation in citations:
-            self.add(node, ELI.cites, URIRef(self.iris.work(citation.symbol)))
+            self.add(node, ELI.cites, uri(self.iris.work(citation.symbol)))
 
     def stub(self, symbol: str, kind: URIRef, legal: bool = False) -> URIRef:
         """A document the resolution names: typed, with its symbol, nothing more."""
-        node = URIRef(self.iris.work(symbol))
+        node = uri(self.iris.work(symbol))
         if node == self.work:
             return node
         self.add(node, DCTERMS.identifier, plain(symbol))

@@ -45,7 +45,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ldexport import namespaces
-from ldexport.iris import Iris, Terms
+from ldexport.iris import Iris, Terms, uri
 from ldexport.model import Resolution
 from ldexport.subjects import UNBIS, Concept, Lexicon, SubjectAssignment, assign, fold, lexicon
 
@@ -70,18 +70,18 @@ def add_subjects(graph: TripleSink, res: Resolution, iris: Iris, *, describe: bo
     if not assignments:
         return
     lex = lexicon()
-    work = URIRef(iris.work(res.symbol))
+    work = uri(iris.work(res.symbol))
     for assignment in assignments:
         if assignment.target is None:
             _assignment(graph, res, iris, work, assignment)
         else:
-            target = URIRef(iris.part(res.symbol, assignment.target))
-            graph.add((target, ELI.is_about, URIRef(assignment.iri)))
+            target = uri(iris.part(res.symbol, assignment.target))
+            graph.add((target, ELI.is_about, uri(assignment.iri)))
     if describe:
         _concepts(graph, lex, (a.concept for a in assignments))
     else:
         for concept in sorted({a.concept for a in assignments}):
-            node = URIRef(UNBIS + concept)
+            node = uri(UNBIS + concept)
             graph.add((node, RDF.type, SKOS.Concept))
             label = Literal(lex.concepts[concept].label, lang="en", normalize=False)
             graph.add((node, SKOS.prefLabel, label))
@@ -109,7 +109,7 @@ def thesaurus_turtle() -> bytes:
 
 def assignment_iri(iris: Iris, symbol: str, concept: str) -> URIRef:
     """`<work>#subject_<concept id>`: the node of the resolution's assignment of a concept."""
-    return URIRef(iris.part(symbol, f"subject_{concept}"))
+    return uri(iris.part(symbol, f"subject_{concept}"))
 
 
 def place_iri(iris: Iris, res: Resolution, place: str) -> URIRef:
@@ -117,18 +117,18 @@ def place_iri(iris: Iris, res: Resolution, place: str) -> URIRef:
     item for its title, else the subdivision (`place` is its eId)."""
     work = iris.work(res.symbol)
     if place == "title":
-        return URIRef(iris.expression(res.symbol, res.language))
+        return uri(iris.expression(res.symbol, res.language))
     if place.startswith("agenda:"):
         if res.session is None:  # the graph has no agenda item node without a session
-            return URIRef(work)
-        return URIRef(iris.agenda_item(res.body, res.session.number, place[len("agenda:") :]))
-    return URIRef(iris.part(res.symbol, place))
+            return uri(work)
+        return uri(iris.agenda_item(res.body, res.session.number, place[len("agenda:") :]))
+    return uri(iris.part(res.symbol, place))
 
 
 def _assignment(
     graph: TripleSink, res: Resolution, iris: Iris, work: URIRef, assignment: SubjectAssignment
 ) -> None:
-    concept = URIRef(assignment.iri)
+    concept = uri(assignment.iri)
     node = assignment_iri(iris, res.symbol, assignment.concept)
     graph.add((work, ELI.is_about, concept))
     graph.add((node, RDF.type, LDX.SubjectAssignment))
@@ -172,19 +172,19 @@ def _concepts(graph: TripleSink, lex: Lexicon, ids: Iterable[str]) -> None:
     for concept in named:
         node = _concept(graph, lex, lex.concepts[concept])
         for above in lex.concepts[concept].broader:
-            graph.add((node, SKOS.broader, URIRef(UNBIS + above)))
+            graph.add((node, SKOS.broader, uri(UNBIS + above)))
     for concept in broader:
         _concept(graph, lex, lex.concepts[concept])
 
 
 def _concept(graph: TripleSink, lex: Lexicon, concept: Concept) -> URIRef:
-    node = URIRef(concept.iri)
+    node = uri(concept.iri)
     graph.add((node, RDF.type, SKOS.Concept))
     for language, label in zip(lex.languages, concept.labels, strict=True):
         if label:
             graph.add((node, SKOS.prefLabel, Literal(label, lang=language)))
     for domain in lex.domains(concept.id):
-        scheme = URIRef(UNBIS + domain)
+        scheme = uri(UNBIS + domain)
         graph.add((node, SKOS.inScheme, scheme))
         graph.add((scheme, RDF.type, SKOS.ConceptScheme))
         graph.add((scheme, SKOS.prefLabel, Literal(lex.schemes[domain], lang="en")))
