@@ -224,8 +224,9 @@ def jsonld_lines(triples: Iterable[ox.Triple]) -> list[str]:
     return [_ENCODER.encode(node) for node in jsonld_nodes(triples, _compactor())]
 
 
-#: `json.dumps(node, ensure_ascii=False, sort_keys=True)` without a new encoder per node.
-_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+#: `json.dumps(node, ensure_ascii=False, sort_keys=True)` without a new encoder per node, nor
+#: the check for cycles (a node object is a tree): the same text, about a sixth faster.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, check_circular=False)
 
 
 def jsonld_document(lines: Sequence[str]) -> bytes:
