@@ -126,14 +126,16 @@ def graph_of(triples: Iterable[Triple]) -> Graph:
 
 
 # rdflib normalises a literal by a round trip through its Python value: for a string that
-# gives the same string back at a third of the cost (normalize=False skips it); typed
-# literals, whose values repeat (dates, orders), are built once from a bounded cache.
+# gives the same string back at a third of the cost (normalize=False skips it).  Literals
+# whose values repeat (symbols, numbers, dates, orders: short) are built once, from bounded
+# caches; texts, mostly distinct, are not kept.
 
 
 def en(text: str) -> Literal:
     return Literal(text, lang="en", normalize=False)
 
 
+@lru_cache(maxsize=4096)
 def plain(text: str) -> Literal:
     return Literal(text, normalize=False)
 
