@@ -150,7 +150,7 @@ def uri(iri: str) -> URIRef:
     serialiser's IRI cache) identity hits rather than calls of rdflib's Python __eq__."""
     term = _URIS.get(iri)
     if term is None:
-        if len(_URIS) >= 50_000:
+        if len(_URIS) >= 20_000:  # a document brings ~200 IRIs of its own: keep memory flat
             _URIS.clear()
         term = _URIS[iri] = URIRef(iri)
     return term
