@@ -276,8 +276,8 @@ def _gzip_bytes(data: bytes) -> bytes:
 class SplitFile:
     """A dump file written as header, body, footer; the gzip twin as members: one for the
     header, one per piece of the body (a document's graph, a separator), one for the footer.
-    Records the byte range of the body and of each piece in both files, so that bodies and
-    pieces can be copied into other dump files as they are (RFC 1952 §2.2)."""
+    Records the byte range of each piece in both files, and of the compressed body, so that
+    pieces and bodies can be copied into other dump files as they are (RFC 1952 §2.2)."""
 
     def __init__(self, path: Path, header: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -289,7 +289,6 @@ class SplitFile:
         self.gz = HashingWriter(self._gz_raw)
         self.plain.write(header)
         self.gz.write(_gzip_bytes(header))
-        self.body_plain = [self.plain.size, self.plain.size]
         self.body_gz = [self.gz.size, self.gz.size]
 
     def write(self, data: bytes, gz: bytes | None = None) -> list[int]:
@@ -301,15 +300,7 @@ class SplitFile:
             self.gz.write(_gzip_bytes(data) if gz is None else gz)
         return [p0, self.plain.size, g0, self.gz.size]
 
-    def copy_body(
-        self, plain: Path, plain_range: Sequence[int], gz: Path, gz_range: Sequence[int]
-    ) -> None:
-        """Append another SplitFile's body: its bytes, and its compressed members as they are."""
-        _copy_range(plain, plain_range, self.plain)
-        _copy_range(gz, gz_range, self.gz)
-
     def close(self, footer: bytes) -> tuple[FileInfo, FileInfo]:
-        self.body_plain[1] = self.plain.size
         self.body_gz[1] = self.gz.size
         self.plain.write(footer)
         self.gz.write(_gzip_bytes(footer))
@@ -660,7 +651,6 @@ class DatasetWriter:
                 rel = f"{SHARDS}/{shard}.{ext}"
                 self._record(rel, plain_info)
                 self._record(f"{rel}.gz", gz_info)
-                entry.bodies[rel] = list(out.body_plain)
                 entry.bodies[f"{rel}.gz"] = list(out.body_gz)
         members_rel = f"{MEMBERS}/{shard}.json"
         path = self.out_dir / members_rel

@@ -180,8 +180,9 @@ class ShardEntry:
     classes: list[str]
     first_date: str | None
     last_date: str | None
-    #: for each dump file of the shard, the byte range of its body (without the format's
-    #: header and footer), so that the whole-corpus dump is assembled by copying bytes.
+    #: for each gzip dump file of the shard, the byte range of its body (the members between
+    #: the format's header and footer), so that the whole-corpus dumps are assembled by
+    #: copying bytes.
     bodies: dict[str, list[int]] = field(default_factory=dict)
     #: the votes graphs in the shard, by name (beside their documents' graphs)
     votes: list[str] = field(default_factory=list)
