@@ -226,11 +226,13 @@ def dump_pieces(
     the Turtle body in the graph's braces."""
     g = str(ox.NamedNode(graph))
     nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    graph_json = json.dumps(graph, ensure_ascii=False)
     plain = {
         "nq": nt.replace(b" .\n", f" {g} .\n".encode()),
         "trig": f"{g} {{\n".encode() + turtle_body + b"}\n",
         "ttl": turtle_body,
-        "jsonld": f'{{"@graph": [{", ".join(jsonld_lines)}], "@id": {json.dumps(graph)}}}'.encode(),
+        # json.dumps({"@id": graph, "@graph": nodes}, ensure_ascii=False, sort_keys=True)
+        "jsonld": f'{{"@graph": [{", ".join(jsonld_lines)}], "@id": {graph_json}}}'.encode(),
     }
     return DocumentDump(graph, len(triples), plain, {k: _gzip_bytes(v) for k, v in plain.items()})
 
