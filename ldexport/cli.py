@@ -6,6 +6,7 @@ input gets one line on stderr naming the file and the reason; the others are sti
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -35,15 +36,13 @@ def expand_inputs(paths: Iterable[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            with os.scandir(path) as entries:  # DirEntry.is_file needs no stat call
+                names = [e.name for e in entries if e.name[0] != "." and e.is_file()]
             out.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.is_file()
-                    and p.suffix.lower() in INPUT_SUFFIXES
-                    and p.name[0] != "."
-                    and p.stem.upper() not in NOT_DOCUMENTS
-                )
+                path / name
+                for name in sorted(names)
+                if Path(name).suffix.lower() in INPUT_SUFFIXES
+                and Path(name).stem.upper() not in NOT_DOCUMENTS
             )
         else:
             out.append(path)
@@ -474,7 +473,7 @@ def publish_cmd(
     if source is click.core.ParameterSource.DEFAULT:
         base_iri = settings.base_iri
     iris = iris_option(base_iri)
-    from ldexport.executor import Prefetch, make_executor, to_convert
+    from ldexport.executor import make_executor
 
     try:
         executor = make_executor(executor_name, jobs, scheduler)
@@ -482,14 +481,13 @@ def publish_cmd(
         raise click.UsageError(str(exc)) from exc
     with executor, progress(quiet, "publishing", len(files)) as step:
         try:
-            prefetch = Prefetch(executor, to_convert(files, Path(out), iris.base), iris)
             result = publish_dataset(
                 files,
                 Path(out),
                 iris,
                 settings,
                 progress=step,  # type: ignore[arg-type]
-                convert=prefetch,
+                executor=executor,
             )
         except LdexportError as exc:
             click.echo(f"error: {exc}", err=True)

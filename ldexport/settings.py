@@ -171,10 +171,9 @@ def read_file(path: Path) -> Settings | None:
 def candidate_dirs(inputs: Sequence[Path], cwd: Path | None = None) -> list[Path]:
     """Where settings are looked for: the folder holding the inputs, then the working folder."""
     dirs: list[Path] = []
-    if inputs:
-        parents = [p.resolve().parent if not p.is_dir() else p.resolve() for p in inputs]
-        common = Path(_common_path(parents))
-        dirs.append(common)
+    if inputs:  # resolved once per folder: a publish may name 25,000 files of one folder
+        folders = {p if p.is_dir() else p.parent for p in inputs}
+        dirs.append(Path(_common_path(f.resolve() for f in folders)))
     dirs.append((cwd or Path.cwd()).resolve())
     seen: list[Path] = []
     for d in dirs:
