@@ -1454,22 +1454,26 @@ def publish_dataset(
     settings: Settings | None = None,
     progress: Callable[[Iterable[Path]], Iterable[Path]] = lambda xs: xs,
     convert: Callable[[Path, Iris], Sequence[Converted]] | None = None,
+    executor: Any = None,
 ) -> PublishResult:
     """The main job, all or nothing: convert what changed, reuse what did not, write the
     dumps, catalogue, provenance and manifest into a staging folder, check the catalogue,
     and swap it in as `out_dir`.  Raises PublishError (previous output untouched) when the
     dataset cannot be built; documents that fail are left out and named in the outcomes.
-    `convert` (default `ldexport.convert.convert_file`) turns one input into its documents."""
+    `convert` (default `ldexport.convert.convert_file`) turns one input into its documents;
+    or an `executor` (`ldexport.executor.make_executor`) converts, ahead, the inputs that the
+    previous manifest does not hold."""
     from ldexport.convert import NO_GRAPH, convert_file
     from ldexport.errors import LdexportError
-    from ldexport.executor import render_and_dump
+    from ldexport.executor import Prefetch, render_and_dump, unknown_sources
     from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
     from ldexport.publish import Outcome, write_context
 
     settings = (settings or Settings()).replace(base_iri=iris.base)
     out_abs = out_dir.absolute()
-    for path in inputs:
-        if path.absolute().is_relative_to(out_abs):
+    inside = {f for f in {p.parent for p in inputs} if f.absolute().is_relative_to(out_abs)}
+    for path in inputs:  # by folder: a publish may name 25,000 files of one folder
+        if path.parent in inside or (path.name == out_abs.name and path.absolute() == out_abs):
             raise PublishError(f"{path}: an input must not be inside the output folder {out_dir}")
     converted_at = now_iso()
     with Staging(out_dir) as stage:
@@ -1480,6 +1484,9 @@ def publish_dataset(
         digests = SourceDigests(
             reusable, stage.previous / MANIFEST_NAME if stage.previous else None
         )
+        if convert is None and executor is not None:
+            ahead = unknown_sources(inputs, reusable, digests) if reusable else inputs
+            convert = Prefetch(executor, ahead, iris)
         files = writer.manifest.files
         result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
         for path in progress(inputs):

@@ -17,6 +17,7 @@ cluster (the optional extra `ldexport[dask]`).
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,13 +26,16 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ldexport.convert import NO_GRAPH, Converted, convert_file
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.model import Resolution
 from ldexport.symbols import file_name
+
+if TYPE_CHECKING:
+    from ldexport.manifest import Manifest
 
 #: The names `make_executor` knows.
 EXECUTORS = ("local", "dask")
@@ -89,14 +93,39 @@ def render_and_dump(item: Converted, iris: Iris) -> Converted:
     )
 
 
+#: In a worker process (`init_worker`), the numbers of inputs converted after which the
+#: worker freezes what it holds (`gc.freeze`); empty elsewhere.
+_freeze_after: list[int] = []
+_converted = 0
+
+
+def init_worker() -> None:
+    """Set up a worker process of `LocalExecutor`: after its first inputs, and again once its
+    caches have grown, `convert_and_render` moves the objects the worker keeps (modules,
+    compiled shapes and schemas, the thesaurus, the caches) out of the reach of the cyclic
+    garbage collector, whose full collections would otherwise walk them all again and
+    again (about a tenth of a worker's time)."""
+    _freeze_after[:] = [int(x) for x in os.environ.get("LDX_FREEZE", "1,200,2000").split(",") if x]
+    th = os.environ.get("LDX_GCTH")
+    if th:
+        gc.set_threshold(*(int(x) for x in th.split(",")))
+
+
 def convert_and_render(path: Path, iris: Iris) -> list[Converted] | Failed:
     """`convert_file`, then `render_and_dump` of every document: what travels back from a
     worker is the rendered files (bytes), the dump pieces (bytes), the report and a summary
     of the model, never a graph, so that the main process only writes bytes."""
+    global _converted
     try:
         return [render_and_dump(item, iris) for item in convert_file(path, iris)]
     except LdexportError as exc:
         return Failed(str(exc))
+    finally:
+        _converted += 1
+        if _freeze_after and _converted == _freeze_after[0]:
+            del _freeze_after[0]
+            gc.collect()
+            gc.freeze()
 
 
 class Executor(Protocol):
@@ -180,7 +209,7 @@ class LocalExecutor(_Base):
         if self.jobs == 1:
             return map(fn, items)
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
         pool = self._pool
 
         def submit(item: Any) -> Future[Any]:
@@ -272,8 +301,14 @@ def to_convert(inputs: Sequence[Path], out_dir: Path, base_iri: str) -> list[Pat
     previous = read_manifest(out_dir)
     if previous is None or previous.fingerprint != fingerprint(base_iri):
         return list(inputs)
+    return unknown_sources(inputs, previous, SourceDigests(previous, out_dir / MANIFEST_NAME))
+
+
+def unknown_sources(
+    inputs: Sequence[Path], previous: Manifest, digests: Callable[[Path], tuple[str, Any]]
+) -> list[Path]:
+    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it)."""
     known = previous.by_source()
-    digests = SourceDigests(previous, out_dir / MANIFEST_NAME)
     out = []
     for path in inputs:
         try:
