@@ -3,10 +3,20 @@ rendering one document, on the text documents of tests/data/corpus (converted tw
 first pass warms the caches, the second is measured).
 
     .venv/bin/python benchmarks/stages.py
+    .venv/bin/python benchmarks/stages.py /tmp/corpus-2500 [N]
+
+The dev documents' second pass finds every per-document cache warm (the subjects assigned
+to a text, its IRIs and literals), which a worker converting documents it has not seen does
+not: given a folder (benchmarks/make_corpus.py), the first 50 of its files warm up and the
+next N (default all) are measured once each, with the garbage collector set up as in a
+worker (`ldexport.executor.init_worker`, then `gc.freeze`); the time the cyclic collector
+takes is included in the stages and also shown on its own.
 """
 
 from __future__ import annotations
 
+import gc
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Iterator
@@ -16,6 +26,7 @@ from pathlib import Path
 from ldexport import serialize, sources
 from ldexport.dataset import dump_pieces
 from ldexport.errors import LdexportError
+from ldexport.executor import init_worker
 from ldexport.export import FORMATS, render
 from ldexport.iris import Iris
 from ldexport.mapping import to_triples
@@ -72,12 +83,33 @@ def run(files: list[Path], iris: Iris) -> tuple[int, int]:
     return documents, triples_total
 
 
+COLLECTING: list[float] = [0.0, 0.0]  # when the running collection started, total seconds
+
+
+def _collector(phase: str, info: dict[str, int]) -> None:
+    if phase == "start":
+        COLLECTING[0] = time.process_time()
+    else:
+        COLLECTING[1] += time.process_time() - COLLECTING[0]
+
+
 def main() -> None:
     iris = Iris()
-    files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".md"))
-    run(files, iris)
+    if len(sys.argv) > 1:
+        folder = sorted(Path(sys.argv[1]).iterdir())
+        count = int(sys.argv[2]) if len(sys.argv) > 2 else len(folder)
+        init_worker()
+        run(folder[:50], iris)
+        gc.collect()
+        gc.freeze()
+        files = folder[50 : 50 + count]
+    else:
+        files = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".md"))
+        run(files, iris)
     SPENT.clear()
+    gc.callbacks.append(_collector)
     documents, triples = run(files, iris)
+    gc.callbacks.remove(_collector)
     total = sum(SPENT.values())
     print(f"{documents} documents, {triples / documents:.0f} triples each")
     print("| stage | ms per document | share |")
@@ -85,6 +117,7 @@ def main() -> None:
     for name, seconds in SPENT.items():
         print(f"| {name} | {1000 * seconds / documents:.1f} | {seconds / total:.0%} |")
     print(f"| **total** | **{1000 * total / documents:.1f}** | |")
+    print(f"| of which the cyclic garbage collector | {1000 * COLLECTING[1] / documents:.1f} | |")
 
 
 if __name__ == "__main__":
