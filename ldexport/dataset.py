@@ -23,17 +23,17 @@ documents' Turtle, so it is byte-identical whether a document was converted now 
 
 from __future__ import annotations
 
-import gzip
+import bisect
 import hashlib
-import heapq
 import io
 import json
 import shutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import cache
+from operator import methodcaller
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -371,8 +371,13 @@ class DatasetWriter:
         previous: Manifest | None = None,
         previous_dir: Path | None = None,
         reuse: Callable[[str], None] | None = None,
+        background: Any = None,
     ) -> None:
         self.out_dir = out_dir
+        #: where `close` writes shards, provenance and the thesaurus and checks the catalogue
+        #: while this process does the rest: worker processes that see this file system
+        #: (`LocalExecutor.background`), or this process, one job after the other
+        self.background = background or InlineExecutor()
         self.iris = iris
         self.settings = settings
         self.previous = previous
@@ -390,6 +395,7 @@ class DatasetWriter:
         #: Turtle sha256 of documents added with a dump (their files are not in the manifest)
         self._ttl_sha256: dict[str, str] = {}
         self.catalog = Graph(bind_namespaces="none")  # filled by close()
+        self._catalog_check: Future[list[str]] | None = None
 
     # -- recording documents
     def add(
@@ -448,21 +454,12 @@ class DatasetWriter:
             self._spool.write(piece)
         self._spooled[name] = (offset, tuple(len(piece) for piece in pieces))
 
-    def _unspool(self, name: str) -> tuple[dict[str, bytes], dict[str, bytes]]:
-        assert self._spool is not None
-        offset, lengths = self._spooled[name]
-        self._spool.seek(offset)
-        pieces = [self._spool.read(n) for n in lengths]
-        k = len(_PIECES)
-        return dict(zip(_PIECES, pieces[:k], strict=True)), dict(
-            zip(_PIECES, pieces[k:], strict=True)
-        )
-
-    def keep(self, entry: DocumentEntry, label: str | None = None) -> None:
-        """Record a document carried over from the previous output."""
+    def keep(self, entry: DocumentEntry, label: str | None = None, linked: bool = False) -> None:
+        """Record a document carried over from the previous output (`linked`: its files
+        are known to be in place: no need to look)."""
         if entry.name in self.manifest.documents:
             raise ValueError(f"{entry.symbol} is already in the dataset")
-        if not (self.out_dir / f"{entry.name}.ttl").is_file():
+        if not linked and not (self.out_dir / f"{entry.name}.ttl").is_file():
             raise FileNotFoundError(f"{entry.name}.ttl must be written before it is added")
         if entry.shard not in self._labels:
             self._labels[entry.shard] = (
@@ -508,33 +505,76 @@ class DatasetWriter:
         self._spool_path.unlink(missing_ok=True)
 
     def close(self) -> Manifest:
-        """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest."""
+        """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest.
+        The shards that changed, the provenance, the thesaurus, the subject count and the
+        catalogue check are jobs for `background`; the main process meanwhile copies the
+        corpus dumps and writes the catalogue."""
         by_shard: dict[str, list[_Member]] = {}
+        for e in self.manifest.documents.values():
+            by_shard.setdefault(e.shard, []).append(
+                _Member(e.name, e.graph, f"{e.name}.ttl", e.triples, False)
+            )
+        for v in self._votes.values():
+            by_shard.setdefault(v.shard, []).append(
+                _Member(v.name, v.graph, v.files[0], v.triples, True)
+            )
+        if self._spool is not None:
+            self._spool.flush()  # the jobs read it
+        thesaurus = self._thesaurus()
+        jobs: dict[str, ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]] = {}
         try:
-            for e in self.manifest.documents.values():
-                by_shard.setdefault(e.shard, []).append(
-                    _Member(e.name, e.graph, f"{e.name}.ttl", e.triples, False)
-                )
-            for v in self._votes.values():
-                by_shard.setdefault(v.shard, []).append(
-                    _Member(v.name, v.graph, v.files[0], v.triples, True)
-                )
             for shard in sorted(by_shard):
                 members = sorted(by_shard[shard], key=lambda m: (m.name, m.votes))
-                self.manifest.shards[shard] = self._shard(shard, members)
+                jobs[shard] = self._shard(shard, members)
+            del by_shard
+            for shard, job in jobs.items():
+                if isinstance(job, Future):
+                    entry, files = job.result()
+                    for rel, info in files.items():
+                        self._record(rel, info)
+                    job = entry
+                self.manifest.shards[shard] = job
         finally:
+            _settle(jobs.values())
             self._drop_spool()
-        del by_shard
-        self._corpus()
-        self._copy_ontology()
-        self._thesaurus()
-        self._provenance()
-        stats = self._stats()
-        #: the catalogue graph, as catalog.ttl and catalog.jsonld hold it (for its check)
+        del jobs
+        counted = self.background.submit(
+            count_subjects,
+            [self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)],
+            self.iris.base,
+        )
+        provenance = self.background.submit(
+            write_provenance_file,
+            self.out_dir / PROVENANCE,
+            list(self.manifest.documents.values()),
+            self.iris,
+            list(self.manifest.votes.values()),
+        )
+        try:
+            self._corpus()
+            self._copy_ontology()
+            if thesaurus is not None:
+                for rel, info in thesaurus.result().items():
+                    self._record(rel, info)
+            self._record(PROVENANCE, provenance.result())
+            stats = self._stats(*counted.result())
+        finally:
+            _settle([counted, provenance, *([thesaurus] if thesaurus else [])])
+        #: the catalogue graph, as catalog.ttl and catalog.jsonld hold it
         self.catalog = write_catalog(
             self.out_dir, self.manifest, stats, self.iris, self.settings, self._labels
         )
+        self._catalog_check = self.background.submit(
+            catalog_problems, self.out_dir / f"{CATALOG}.ttl"
+        )
         return self.manifest
+
+    def check(self) -> None:
+        """Raise PublishError, listing the problems, when the catalogue `close` wrote does not
+        conform to the DCAT-AP shapes (checked in the background since)."""
+        if self._catalog_check is None:
+            raise RuntimeError("check() comes after close()")
+        _raise_catalog_problems(self._catalog_check.result())
 
     def _record(self, rel: str, info: FileInfo) -> None:
         self.manifest.files[rel] = info
@@ -547,7 +587,11 @@ class DatasetWriter:
             known = info.sha256
         return known or sha256_file(self.out_dir / member.ttl)
 
-    def _shard(self, shard: str, entries: list[_Member]) -> ShardEntry:
+    def _shard(
+        self, shard: str, entries: list[_Member]
+    ) -> ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]:
+        """The previous output's shard, reused, when its graphs are the same; else the
+        background job that writes it (`build_shard`)."""
         digests = [self._ttl_digest(m) for m in entries]
         digest = _shard_digest(entries, digests)
         prev = self.previous.shards.get(shard) if self.previous else None
@@ -564,28 +608,6 @@ class DatasetWriter:
                 self._reuse(rel)
                 self._record(rel, self.previous.files[rel])
             return prev
-        return self._build_shard(shard, entries, digest, digests)
-
-    def _previous_members(self, shard: str) -> dict[str, list[Any]]:
-        """The previous output's index of a shard's pieces (`MEMBERS`), by member key."""
-        rel = f"{MEMBERS}/{shard}.json"
-        if self.previous is None or self.previous_dir is None or rel not in self.previous.files:
-            return {}
-        try:
-            rows = json.loads((self.previous_dir / rel).read_bytes())["members"]
-        except (OSError, ValueError, KeyError):
-            return {}
-        if not all(f"{SHARDS}/{shard}.{ext}" in self.previous.files for ext in _PIECES):
-            return {}
-        return {f"{row[0]} {row[1]}": row for row in rows}
-
-    def _build_shard(
-        self, shard: str, entries: list[_Member], digest: str, ttl_digests: list[str]
-    ) -> ShardEntry:
-        subjects: set[bytes] = set()
-        predicates: set[bytes] = set()
-        classes: set[bytes] = set()
-        triples = 0
         documents = [self.manifest.documents[m.name] for m in entries if not m.votes]
         dates = [e.adoption_date for e in documents if e.adoption_date]
         entry = ShardEntry(
@@ -600,76 +622,26 @@ class DatasetWriter:
             last_date=max(dates, default=None),
             votes=[m.name for m in entries if m.votes],
         )
-        del documents, dates
-        previous = self._previous_members(shard)
-        rows: list[list[Any]] = []
-        with ExitStack() as stack:
-            outs: dict[str, SplitFile] = {}
-            for fmt in FORMATS:
-                out = SplitFile(
-                    self.out_dir / SHARDS / f"{shard}.{fmt.ext}", self.fragments.headers[fmt.ext]
-                )
-                stack.callback(out.abort)
-                outs[fmt.ext] = out
-            old: dict[str, tuple[IO[bytes], IO[bytes]]] = {}
-            if previous:
-                assert self.previous_dir is not None
-                for ext in _PIECES:
-                    rel = f"{SHARDS}/{shard}.{ext}"
-                    old[ext] = (
-                        stack.enter_context((self.previous_dir / rel).open("rb")),
-                        stack.enter_context((self.previous_dir / f"{rel}.gz").open("rb")),
-                    )
-            for i, (doc, ttl_sha) in enumerate(zip(entries, ttl_digests, strict=True)):
-                row = previous.get(f"{doc.name} {int(doc.votes)}")
-                if not doc.votes and doc.name in self._spooled:
-                    plain, gz = self._unspool(doc.name)
-                elif row is not None and row[2] == doc.graph and row[3] == ttl_sha:
-                    plain, gz = _read_pieces(old, row[5:])
-                    if row[4] != doc.triples:
-                        raise ValueError(f"{doc.ttl}: {row[4]} triples, {doc.triples} expected")
-                else:
-                    dump = document_dump((self.out_dir / doc.ttl).read_bytes(), doc.graph)
-                    if dump.triples != doc.triples:
-                        raise ValueError(
-                            f"{doc.ttl} has {dump.triples} triples, {doc.triples} expected"
-                        )
-                    plain, gz = dump.plain, dump.gz
-                triples += doc.triples
-                s, p, c = nquads_stats(plain["nq"])
-                subjects |= s
-                predicates |= p
-                classes |= c
-                ranges: list[int] = []
-                for ext, out in outs.items():
-                    if i:
-                        sep = self.fragments.separators[ext]
-                        out.write(sep, _gzip_separator(sep))
-                    ranges += out.write(plain[ext], gz[ext])
-                rows.append([doc.name, int(doc.votes), doc.graph, ttl_sha, doc.triples, *ranges])
-                del plain, gz
-            for ext, out in outs.items():
-                plain_info, gz_info = out.close(self.fragments.footers[ext])
-                rel = f"{SHARDS}/{shard}.{ext}"
-                self._record(rel, plain_info)
-                self._record(f"{rel}.gz", gz_info)
-                entry.bodies[f"{rel}.gz"] = list(out.body_gz)
-        members_rel = f"{MEMBERS}/{shard}.json"
-        path = self.out_dir / members_rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(json.dumps({"members": rows}, separators=(",", ":")).encode())
-        self._record(members_rel, FileInfo.of(path))
-        subjects_rel = f"{SUBJECTS}/{shard}.txt.gz"
-        path = self.out_dir / subjects_rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = b"".join(sorted(s + b"\n" for s in subjects))
-        path.write_bytes(_gzip_bytes(text))
-        self._record(subjects_rel, FileInfo.of(path))
-        entry.triples = triples
-        entry.distinct_subjects = len(subjects)
-        entry.predicates = sorted(p.decode() for p in predicates)
-        entry.classes = sorted(c.decode() for c in classes)
-        return entry
+        job = ShardJob(
+            out_dir=self.out_dir,
+            shard=shard,
+            entry=entry,
+            members=entries,
+            ttl_digests=digests,
+            spool=self._spool_path if self._spool is not None else None,
+            spooled={m.name: self._spooled[m.name] for m in entries if m.name in self._spooled},
+            previous_dir=self._previous_shard_dir(shard),
+        )
+        return self.background.submit(build_shard, job)
+
+    def _previous_shard_dir(self, shard: str) -> Path | None:
+        """The previous output, when it has the shard's files and their index (`MEMBERS`)."""
+        rel = f"{MEMBERS}/{shard}.json"
+        if self.previous is None or self.previous_dir is None or rel not in self.previous.files:
+            return None
+        if not all(f"{SHARDS}/{shard}.{ext}" in self.previous.files for ext in _PIECES):
+            return None
+        return self.previous_dir
 
     def _corpus(self) -> None:
         """The whole-corpus dumps, gzip only: the shards' compressed bodies copied as they
@@ -704,10 +676,9 @@ class DatasetWriter:
         shutil.copyfile(data_dir("ontology") / "ldexport.ttl", target)
         self._record(ONTOLOGY, FileInfo.of(target))
 
-    def _thesaurus(self) -> None:
+    def _thesaurus(self) -> Future[dict[str, FileInfo]] | None:
         """`THESAURUS`, reused from the previous output when made from the same lexicon by the
-        same ldexport (writing it takes about 2 s)."""
-        from ldexport.mapping_subjects import thesaurus_turtle
+        same ldexport; else the background job that writes it (about 2 s)."""
         from ldexport.subjects import lexicon_digest
 
         key = f"{lexicon_digest()} {__version__}\n".encode()
@@ -723,23 +694,14 @@ class DatasetWriter:
             for rel in (THESAURUS, THESAURUS_KEY):
                 self._reuse(rel)
                 self._record(rel, prev.files[rel])
-            return
-        (self.out_dir / THESAURUS).write_bytes(thesaurus_turtle())
-        (self.out_dir / THESAURUS_KEY).parent.mkdir(parents=True, exist_ok=True)
-        (self.out_dir / THESAURUS_KEY).write_bytes(key)
-        for rel in (THESAURUS, THESAURUS_KEY):
-            self._record(rel, FileInfo.of(self.out_dir / rel))
+            return None
+        future: Future[dict[str, FileInfo]] = self.background.submit(
+            write_thesaurus, self.out_dir, key
+        )
+        return future
 
-    def _provenance(self) -> None:
-        with (self.out_dir / PROVENANCE).open("wb") as raw:
-            out = HashingWriter(raw)
-            write_provenance(
-                out, self.manifest.documents.values(), self.iris, self.manifest.votes.values()
-            )
-        self._record(PROVENANCE, FileInfo(out.size, out.sha256))
-
-    def _stats(self) -> DatasetStats:
-        stats = DatasetStats()
+    def _stats(self, distinct_subjects: int, entities: int) -> DatasetStats:
+        stats = DatasetStats(distinct_subjects=distinct_subjects, entities=entities)
         for shard in self.manifest.shards.values():
             stats.triples += shard.triples
             stats.predicates.update(shard.predicates)
@@ -748,13 +710,239 @@ class DatasetWriter:
                 if d:
                     stats.first_date = min(stats.first_date or d, d)
                     stats.last_date = max(stats.last_date or d, d)
-        base = f"<{self.iris.base}"
-        for subject in _merge_subjects(
-            self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)
-        ):
-            stats.distinct_subjects += 1
-            stats.entities += subject.startswith(base)
         return stats
+
+
+@dataclass(frozen=True)
+class ShardJob:
+    """What `build_shard` needs to write a shard's files (picklable: a worker process may)."""
+
+    out_dir: Path
+    shard: str
+    entry: ShardEntry  # filled in by build_shard
+    members: list[_Member]
+    ttl_digests: list[str]
+    #: the spool of the dump pieces the workers made, and where each document's are in it
+    spool: Path | None
+    spooled: dict[str, tuple[int, tuple[int, ...]]]
+    #: the previous output, when it has the shard's files and their index (`MEMBERS`)
+    previous_dir: Path | None
+
+
+def build_shard(job: ShardJob) -> tuple[ShardEntry, dict[str, FileInfo]]:
+    """Write one shard's dump files (plain and gzip), its index of pieces (`MEMBERS`) and
+    its sorted subjects (`SUBJECTS`); return its entry and the files written.  Each graph's
+    pieces come from the spool (converted in this publish), else from the previous shard
+    files when its Turtle is the same, else from its Turtle file."""
+    entry = replace(job.entry, bodies={})
+    frags = fragments()
+    files: dict[str, FileInfo] = {}
+    subjects: set[bytes] = set()
+    predicates: set[bytes] = set()
+    classes: set[bytes] = set()
+    triples = 0
+    previous = _previous_rows(job.previous_dir, job.shard)
+    rows: list[list[Any]] = []
+    with ExitStack() as stack:
+        spool = stack.enter_context(job.spool.open("rb")) if job.spool and job.spooled else None
+        outs: dict[str, SplitFile] = {}
+        for fmt in FORMATS:
+            out = SplitFile(job.out_dir / SHARDS / f"{job.shard}.{fmt.ext}", frags.headers[fmt.ext])
+            stack.callback(out.abort)
+            outs[fmt.ext] = out
+        old: dict[str, tuple[IO[bytes], IO[bytes]]] = {}
+        if previous:
+            assert job.previous_dir is not None
+            for ext in _PIECES:
+                rel = f"{SHARDS}/{job.shard}.{ext}"
+                old[ext] = (
+                    stack.enter_context((job.previous_dir / rel).open("rb")),
+                    stack.enter_context((job.previous_dir / f"{rel}.gz").open("rb")),
+                )
+        for i, (doc, ttl_sha) in enumerate(zip(job.members, job.ttl_digests, strict=True)):
+            row = previous.get(f"{doc.name} {int(doc.votes)}")
+            if not doc.votes and doc.name in job.spooled:
+                assert spool is not None
+                plain, gz = _unspool(spool, *job.spooled[doc.name])
+            elif row is not None and row[2] == doc.graph and row[3] == ttl_sha:
+                plain, gz = _read_pieces(old, row[5:])
+                if row[4] != doc.triples:
+                    raise ValueError(f"{doc.ttl}: {row[4]} triples, {doc.triples} expected")
+            else:
+                dump = document_dump((job.out_dir / doc.ttl).read_bytes(), doc.graph)
+                if dump.triples != doc.triples:
+                    raise ValueError(
+                        f"{doc.ttl} has {dump.triples} triples, {doc.triples} expected"
+                    )
+                plain, gz = dump.plain, dump.gz
+            triples += doc.triples
+            s, p, c = nquads_stats(plain["nq"])
+            subjects |= s
+            predicates |= p
+            classes |= c
+            ranges: list[int] = []
+            for ext, out in outs.items():
+                if i:
+                    sep = frags.separators[ext]
+                    out.write(sep, _gzip_separator(sep))
+                ranges += out.write(plain[ext], gz[ext])
+            rows.append([doc.name, int(doc.votes), doc.graph, ttl_sha, doc.triples, *ranges])
+            del plain, gz
+        for ext, out in outs.items():
+            plain_info, gz_info = out.close(frags.footers[ext])
+            rel = f"{SHARDS}/{job.shard}.{ext}"
+            files[rel] = plain_info
+            files[f"{rel}.gz"] = gz_info
+            entry.bodies[f"{rel}.gz"] = list(out.body_gz)
+    members_rel = f"{MEMBERS}/{job.shard}.json"
+    path = job.out_dir / members_rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(json.dumps({"members": rows}, separators=(",", ":")).encode())
+    files[members_rel] = FileInfo.of(path)
+    subjects_rel = f"{SUBJECTS}/{job.shard}.txt.gz"
+    path = job.out_dir / subjects_rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = b"".join(sorted(s + b"\n" for s in subjects))
+    path.write_bytes(_gzip_bytes(text))
+    files[subjects_rel] = FileInfo.of(path)
+    entry.triples = triples
+    entry.distinct_subjects = len(subjects)
+    entry.predicates = sorted(p.decode() for p in predicates)
+    entry.classes = sorted(c.decode() for c in classes)
+    return entry, files
+
+
+def _previous_rows(previous_dir: Path | None, shard: str) -> dict[str, list[Any]]:
+    """The previous output's index of a shard's pieces (`MEMBERS`), by member key."""
+    if previous_dir is None:
+        return {}
+    try:
+        rows = json.loads((previous_dir / MEMBERS / f"{shard}.json").read_bytes())["members"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {f"{row[0]} {row[1]}": row for row in rows}
+
+
+def _unspool(
+    spool: IO[bytes], offset: int, lengths: Sequence[int]
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """A document's dump pieces from the spool: plain, then gzip, in `_PIECES` order."""
+    spool.seek(offset)
+    pieces = [spool.read(n) for n in lengths]
+    k = len(_PIECES)
+    return dict(zip(_PIECES, pieces[:k], strict=True)), dict(zip(_PIECES, pieces[k:], strict=True))
+
+
+def count_subjects(paths: Sequence[Path], base: str, block: int = 1 << 16) -> tuple[int, int]:
+    """The distinct subjects of the shards' sorted subject files, and how many of them are
+    the dataset's own (under `base`, as N-Quads writes them: `<base...>`).
+
+    The files are read `block` bytes at a time; each round takes, from every file, the
+    lines up to the smallest of the last lines read (every file has read all of its lines
+    up to there, since they are sorted), so that a line's copies in all files meet in the
+    same round and one set per round counts them.  Memory holds a block per file; the
+    work per line is done by C (a k-way merge in Python took 1.2 s at 25,000 documents)."""
+    is_own = methodcaller("startswith", f"<{base}".encode())
+    distinct = entities = 0
+    with ExitStack() as stack:
+        files = [stack.enter_context(_gunzip(p)) for p in paths]
+        readers = [_Lines(f, block) for f in files]
+        readers = [r for r in readers if r.left]
+        while readers:
+            bound = min(r.lines[-1] for r in readers)
+            batch: set[bytes] = set()
+            for r in readers:
+                batch.update(r.take(bound))
+            distinct += len(batch)
+            entities += sum(map(is_own, batch))
+            readers = [r for r in readers if r.left]
+    return distinct, entities
+
+
+def _gunzip(path: Path) -> IO[bytes]:
+    f: IO[bytes] = gzip_ng.open(path, "rb")  # type: ignore[no-untyped-call]
+    return f
+
+
+class _Lines:
+    """The lines of a sorted file, a block at a time."""
+
+    def __init__(self, f: IO[bytes], block: int) -> None:
+        self._f = f
+        self._block = block
+        self._rest = b""
+        self.lines: list[bytes] = []
+        self._at = 0
+        self._fill()
+
+    @property
+    def left(self) -> bool:
+        return self._at < len(self.lines)
+
+    def _fill(self) -> None:
+        self.lines, self._at = [], 0
+        while not self.lines:
+            data = self._f.read(self._block)
+            if not data:
+                self.lines, self._rest = ([self._rest] if self._rest else []), b""
+                return
+            data = self._rest + data
+            cut = data.rfind(b"\n") + 1
+            self.lines, self._rest = data[:cut].splitlines(), data[cut:]
+
+    def take(self, bound: bytes) -> list[bytes]:
+        """The buffered lines up to `bound`; reads the next block when none are left."""
+        k = bisect.bisect_right(self.lines, bound, self._at)
+        out = self.lines[self._at : k]
+        self._at = k
+        if not self.left:
+            self._fill()
+        return out
+
+
+def write_provenance_file(
+    path: Path, entries: Sequence[DocumentEntry], iris: Iris, votes: Sequence[VotesEntry]
+) -> FileInfo:
+    """provenance.ttl (`write_provenance`), and its size and sha256."""
+    with path.open("wb") as raw:
+        out = HashingWriter(raw)
+        write_provenance(out, entries, iris, votes)
+    return FileInfo(out.size, out.sha256)
+
+
+def write_thesaurus(out_dir: Path, key: bytes) -> dict[str, FileInfo]:
+    """`THESAURUS`, and `THESAURUS_KEY` (what it was made from)."""
+    from ldexport.mapping_subjects import thesaurus_turtle
+
+    (out_dir / THESAURUS).write_bytes(thesaurus_turtle())
+    (out_dir / THESAURUS_KEY).parent.mkdir(parents=True, exist_ok=True)
+    (out_dir / THESAURUS_KEY).write_bytes(key)
+    return {rel: FileInfo.of(out_dir / rel) for rel in (THESAURUS, THESAURUS_KEY)}
+
+
+def catalog_problems(path: Path) -> list[str]:
+    """`validate_catalog` of a catalogue file."""
+    return validate_catalog(Graph().parse(path, format="turtle"))
+
+
+class InlineExecutor:
+    """`submit` runs the call at once: the jobs of `DatasetWriter.close` where there are no
+    worker processes that see this file system."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever asks for the result
+            future.set_exception(exc)
+        return future
+
+
+def _settle(futures: Iterable[Any]) -> None:
+    """Wait for background jobs that were started (after an error: none may still be writing
+    into the staging folder when it is removed); results and errors are the caller's."""
+    pending = [f for f in futures if isinstance(f, Future) and not f.cancel()]
+    wait(pending)
 
 
 @cache
@@ -807,17 +995,6 @@ def _shard_digest(entries: Sequence[_Member], ttl_digests: Sequence[str]) -> str
     for e, ttl in zip(entries, ttl_digests, strict=True):
         h.update(f"{e.name} {e.graph} {ttl}\n".encode())
     return h.hexdigest()
-
-
-def _merge_subjects(paths: Iterable[Path]) -> Iterator[str]:
-    """Distinct lines of several sorted files, streamed (constant memory)."""
-    with ExitStack() as stack:
-        files = [stack.enter_context(gzip.open(p, "rt", encoding="utf-8")) for p in paths]
-        last = None
-        for line in heapq.merge(*files):
-            if line != last:
-                yield line.rstrip("\n")
-                last = line
 
 
 def now_iso() -> str:
@@ -1382,11 +1559,9 @@ def validate_catalog(graph: Graph) -> list[str]:
     return sorted(lines)
 
 
-def check_catalog(graph: Graph) -> None:
-    """Raise PublishError, listing the problems, when the catalogue does not conform."""
+def _raise_catalog_problems(problems: list[str]) -> None:
     from ldexport.manifest import PublishError
 
-    problems = validate_catalog(graph)
     if problems:
         raise PublishError(
             "the catalogue does not conform to shapes/dcat-ap.shacl.ttl:\n" + "\n".join(problems)
@@ -1479,13 +1654,22 @@ def publish_dataset(
     with Staging(out_dir) as stage:
         previous = read_manifest(stage.previous) if stage.previous else None
         reusable = previous if previous and previous.fingerprint == fingerprint(iris.base) else None
-        writer = DatasetWriter(stage.path, iris, settings, reusable, stage.previous, stage.reuse)
-        by_source = reusable.by_source() if reusable else {}
+        background = getattr(executor, "background", None)
+        writer = DatasetWriter(
+            stage.path,
+            iris,
+            settings,
+            reusable,
+            stage.previous,
+            stage.reuse,
+            background=background() if background else None,
+        )
         digests = SourceDigests(
             reusable, stage.previous / MANIFEST_NAME if stage.previous else None
         )
+        by_source = reusable.by_source() if reusable else {}
         if convert is None and executor is not None:
-            ahead = unknown_sources(inputs, reusable, digests) if reusable else inputs
+            ahead = unknown_sources(inputs, reusable, digests, by_source) if reusable else inputs
             convert = Prefetch(executor, ahead, iris)
         files = writer.manifest.files
         result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
@@ -1521,7 +1705,7 @@ def publish_dataset(
                         old = reusable.files.get(rel)
                         files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
                     kept = replace(entry, source_path=str(path), source_stat=stat)
-                    writer.keep(kept)
+                    writer.keep(kept, linked=True)
                     result.unchanged.append(kept)
                 continue
             outcome = Outcome(str(path))
@@ -1592,7 +1776,6 @@ def publish_dataset(
         (stage.path / REPORT).write_bytes(report_text(result).encode())
         for rel in (CONTEXT, REPORT):
             manifest.files[rel] = FileInfo.of(stage.path / rel)
-        check_catalog(writer.catalog)
         owned = set(_GENERATED) | {
             rel.split("/", 1)[0] for rel in (previous.files if previous else {})
         }
@@ -1602,6 +1785,7 @@ def publish_dataset(
             }
         result.kept_files = stage.keep_foreign(owned)
         manifest.write_json(stage.path / MANIFEST_NAME)
+        writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
     return result
 
@@ -1755,9 +1939,9 @@ def publish_votes(
         report = [line for line in old_report if not line.startswith(VOTES_PREFIX)]
         (stage.path / REPORT).write_bytes(("\n".join(report + result.votes) + "\n").encode())
         manifest.files[REPORT] = FileInfo.of(stage.path / REPORT)
-        check_catalog(writer.catalog)
         owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
         result.kept_files = stage.keep_foreign(owned)
         manifest.write_json(stage.path / MANIFEST_NAME)
+        writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
     return result

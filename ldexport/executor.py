@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -209,14 +209,22 @@ class LocalExecutor(_Base):
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         if self.jobs == 1:
             return map(fn, items)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
-        pool = self._pool
+        pool = self._processes()
 
         def submit(item: Any) -> Future[Any]:
             return pool.submit(fn, item)
 
         return _ordered(submit, items, window=4 * self.jobs)
+
+    def _processes(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs, initializer=init_worker)
+        return self._pool
+
+    def background(self) -> ProcessPoolExecutor | None:
+        """The worker processes, for jobs that read and write this machine's files (the
+        dataset's shards and the like, once the documents are converted); None with one job."""
+        return self._processes() if self.jobs > 1 else None
 
     def close(self) -> None:
         if self._pool is not None:
@@ -306,10 +314,14 @@ def to_convert(inputs: Sequence[Path], out_dir: Path, base_iri: str) -> list[Pat
 
 
 def unknown_sources(
-    inputs: Sequence[Path], previous: Manifest, digests: Callable[[Path], tuple[str, Any]]
+    inputs: Sequence[Path],
+    previous: Manifest,
+    digests: Callable[[Path], tuple[str, Any]],
+    known: Container[str] | None = None,
 ) -> list[Path]:
-    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it)."""
-    known = previous.by_source()
+    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it;
+    `known`: its documents' source sha256, when the caller has them)."""
+    known = previous.by_source() if known is None else known
     out = []
     for path in inputs:
         try:

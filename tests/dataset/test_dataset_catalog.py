@@ -156,3 +156,26 @@ def test_provenance_names_source_hash_version_and_time(published: PublishResult)
         )
     manifest = json.loads((published.out_dir / "manifest.json").read_text())
     assert manifest["fingerprint"]["base_iri"] == "http://localhost:8000/"
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 16])
+def test_subjects_are_counted_across_shards_once(tmp_path: Path, block: int) -> None:
+    """`count_subjects` reads the shards' sorted subject files a block at a time: a subject
+    in several shards, wherever the blocks end, is counted once."""
+    import gzip
+    import random
+
+    from ldexport.dataset import count_subjects
+
+    rng = random.Random(7)
+    pool = [f"<http://localhost:8000/doc/A/RES/{n}>" for n in range(300)]
+    pool += [f"<http://other.example/{n}>" for n in range(100)] + ["_:b1", "_:b2"]
+    shards = [set(rng.sample(pool, rng.randint(0, 120))) for _ in range(9)]
+    paths = []
+    for i, subjects in enumerate(shards):
+        paths.append(tmp_path / f"s{i}.txt.gz")
+        paths[-1].write_bytes(gzip.compress("".join(f"{s}\n" for s in sorted(subjects)).encode()))
+    union = set().union(*shards)
+    ours = {s for s in union if s.startswith("<http://localhost:8000/")}
+    assert len(union) > len(ours) > 0
+    assert count_subjects(paths, "http://localhost:8000/", block) == (len(union), len(ours))

@@ -67,6 +67,11 @@ def test_killing_a_publish_mid_way_keeps_the_previous_output(tmp_path: Path) -> 
     assert not list(tmp_path.glob(".output.tmp-*"))
     assert verify(out) == []
     assert len(result.manifest.documents) > 2
+    # the output it replaced is removed after the swap, by a process of its own
+    deadline = time.monotonic() + 60
+    while list(tmp_path.glob(".output.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".output.lock", "output"]
 
 
 def test_killed_at_any_moment_the_output_is_old_or_new_never_half(tmp_path: Path) -> None:
