@@ -98,7 +98,7 @@ def report(outcomes: list[Outcome], quiet: bool) -> int:
             for line in o.warnings:
                 click.echo(f"warning: {line}", err=True)
         failed += not o.ok
-        written += len(o.converted)
+        written += len(o.published)
     if not quiet:
         click.echo(
             f"{written} resolution(s) written from {len(outcomes) - failed} of "

@@ -28,6 +28,8 @@ import hashlib
 import io
 import json
 import shutil
+import struct
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
@@ -344,6 +346,8 @@ class DatasetStats:
 
 #: The dump files of a shard in the order of a member row's ranges (`MEMBERS`).
 _PIECES = tuple(fmt.ext for fmt in FORMATS)
+#: A document's place in the spool: its offset and the lengths of its plain and gzip pieces.
+_SPOOLED = struct.Struct(f"<{1 + 2 * len(_PIECES)}Q")
 
 
 class DatasetWriter:
@@ -391,7 +395,9 @@ class DatasetWriter:
         self.fragments = fragments()
         self._spool_path = out_dir / STATE_DIR / "spool.tmp"
         self._spool: IO[bytes] | None = None
-        self._spooled: dict[str, tuple[int, tuple[int, ...]]] = {}  # name -> offset, lengths
+        #: name -> where its pieces are in the spool: offset and lengths, packed (`_SPOOLED`:
+        #: 100 bytes a document, where a tuple of ints took 400)
+        self._spooled: dict[str, bytes] = {}
         #: Turtle sha256 of documents added with a dump (their files are not in the manifest)
         self._ttl_sha256: dict[str, str] = {}
         self.catalog = Graph(bind_namespaces="none")  # filled by close()
@@ -423,15 +429,16 @@ class DatasetWriter:
             symbol=res.symbol,
             name=name,
             graph=self.iris.graph(res.symbol),
-            shard=shard,
+            shard=sys.intern(shard),
             source_sha256=res.source.sha256,
             source_path=source_path or res.source.path,
             converted_at=converted_at or now_iso(),
             ldexport_version=__version__,
             triples=triples,
-            adoption_date=res.adoption_date,
-            session=res.session.number if res.session else None,
-            body=res.body,
+            # values many documents share, held once (an entry stays until the end)
+            adoption_date=_shared(res.adoption_date),
+            session=_shared(res.session.number if res.session else None),
+            body=_shared(res.body),
             files=list(files) or [f"{name}.ttl", f"{name}.jsonld", f"{name}.json"],
             source_stat=source_stat,
         )
@@ -452,7 +459,7 @@ class DatasetWriter:
         pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
         for piece in pieces:
             self._spool.write(piece)
-        self._spooled[name] = (offset, tuple(len(piece) for piece in pieces))
+        self._spooled[name] = _SPOOLED.pack(offset, *(len(piece) for piece in pieces))
 
     def keep(self, entry: DocumentEntry, label: str | None = None, linked: bool = False) -> None:
         """Record a document carried over from the previous output (`linked`: its files
@@ -724,7 +731,7 @@ class ShardJob:
     ttl_digests: list[str]
     #: the spool of the dump pieces the workers made, and where each document's are in it
     spool: Path | None
-    spooled: dict[str, tuple[int, tuple[int, ...]]]
+    spooled: dict[str, bytes]
     #: the previous output, when it has the shard's files and their index (`MEMBERS`)
     previous_dir: Path | None
 
@@ -763,7 +770,7 @@ def build_shard(job: ShardJob) -> tuple[ShardEntry, dict[str, FileInfo]]:
             row = previous.get(f"{doc.name} {int(doc.votes)}")
             if not doc.votes and doc.name in job.spooled:
                 assert spool is not None
-                plain, gz = _unspool(spool, *job.spooled[doc.name])
+                plain, gz = _unspool(spool, job.spooled[doc.name])
             elif row is not None and row[2] == doc.graph and row[3] == ttl_sha:
                 plain, gz = _read_pieces(old, row[5:])
                 if row[4] != doc.triples:
@@ -823,10 +830,13 @@ def _previous_rows(previous_dir: Path | None, shard: str) -> dict[str, list[Any]
     return {f"{row[0]} {row[1]}": row for row in rows}
 
 
-def _unspool(
-    spool: IO[bytes], offset: int, lengths: Sequence[int]
-) -> tuple[dict[str, bytes], dict[str, bytes]]:
+def _shared(value: str | None) -> str | None:
+    return None if value is None else sys.intern(value)
+
+
+def _unspool(spool: IO[bytes], where: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """A document's dump pieces from the spool: plain, then gzip, in `_PIECES` order."""
+    offset, *lengths = _SPOOLED.unpack(where)
     spool.seek(offset)
     pieces = [spool.read(n) for n in lengths]
     k = len(_PIECES)
@@ -1594,7 +1604,7 @@ class PublishResult:
         return 1 if self.failed else 0
 
     def summary(self) -> str:
-        written = sum(len(o.converted) for o in self.outcomes)
+        written = sum(len(o.published) for o in self.outcomes)
         return (
             f"{len(self.manifest.documents)} resolution(s) published to {self.out_dir}: "
             f"{written} converted, {len(self.unchanged)} unchanged, {len(self.removed)} removed; "
@@ -1638,7 +1648,7 @@ def publish_dataset(
     `convert` (default `ldexport.convert.convert_file`) turns one input into its documents;
     or an `executor` (`ldexport.executor.make_executor`) converts, ahead, the inputs that the
     previous manifest does not hold."""
-    from ldexport.convert import NO_GRAPH, convert_file
+    from ldexport.convert import convert_file
     from ldexport.errors import LdexportError
     from ldexport.executor import Prefetch, render_and_dump, unknown_sources
     from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
@@ -1748,18 +1758,13 @@ def publish_dataset(
                     dump=item.dump,
                     source_stat=stat,
                 )
-                # kept: the symbol and the report (a few hundred bytes); the rest is in files
-                outcome.converted.append(
-                    Converted(_symbol_only(item.resolution), NO_GRAPH, item.report)
-                )
+                outcome.published.append(item.resolution.symbol)  # the rest is in files
             del items
-            if outcome.problems and not outcome.converted:
+            if outcome.problems and not outcome.published:
                 writer.manifest.failed[digest] = FailedSource(
                     str(path), stat, list(outcome.problems), list(outcome.warnings)
                 )
-        converted = {
-            file_name(item.resolution.symbol) for o in result.outcomes for item in o.converted
-        }
+        converted = {file_name(symbol) for o in result.outcomes for symbol in o.published}
         _carry_votes(previous, stage, writer, iris, converted, reusable is None, result)
         write_context(stage.path)
         writer.close()
@@ -1790,16 +1795,11 @@ def publish_dataset(
     return result
 
 
-def _symbol_only(res: Resolution) -> Resolution:
-    """What `PublishResult.outcomes` keeps of a published document's model."""
-    return Resolution(res.symbol, res.body, res.doc_type, res.number, None, warnings=res.warnings)
-
-
 def report_text(result: PublishResult) -> str:
     """validation-report.txt: one line per document (conforms, unchanged, or what is wrong)."""
     lines: list[str] = []
     for o in result.outcomes:
-        lines.extend(f"{item.resolution.symbol}: conforms ({o.path})" for item in o.converted)
+        lines.extend(f"{symbol}: conforms ({o.path})" for symbol in o.published)
         lines.extend(o.problems)
         lines.extend(f"warning: {w}" for w in o.warnings)
     lines.extend(

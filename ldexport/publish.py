@@ -109,7 +109,7 @@ class Outcome:
     written: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # one line each: file or symbol, reason
     warnings: list[str] = field(default_factory=list)
-    converted: list[Converted] = field(default_factory=list)
+    published: list[str] = field(default_factory=list)  # symbols of the documents written
 
     @property
     def ok(self) -> bool:
@@ -179,7 +179,7 @@ def run_batch(
             except LdexportError as exc:
                 outcome.problems.append(str(exc))
                 continue
-            outcome.converted.append(item)
+            outcome.published.append(item.resolution.symbol)
         outcomes.append(outcome)
     return outcomes
 
