@@ -118,7 +118,11 @@ def validate(
     if reference is None:
         reference = reference_validator()
 
-    def graph() -> Graph:
+    def graph(some: AbstractSet[Triple] | None = None) -> Graph:
+        """The document as an rdflib Graph, or `some` of its triples (added in the order of
+        the whole: sorted; a Graph given is queried whole, in its own order)."""
+        if some is not None and not isinstance(data, Graph):
+            return _QueryCachingGraph.view_of(graph_of(some))
         return _QueryCachingGraph.view_of(data if isinstance(data, Graph) else graph_of(data))
 
     try:

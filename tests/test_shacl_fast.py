@@ -244,3 +244,21 @@ def test_data_the_sparql_engine_cannot_evaluate_is_a_problem_not_a_crash() -> No
         report = validate(graph, "t", reference=reference)
         assert not report.conforms
         assert any("could not be evaluated" in line for line in report.lines()), report.lines()
+
+
+def test_a_query_runs_on_the_triples_of_the_predicates_it_names() -> None:
+    """`query_predicates`: every predicate of a triple pattern, in FILTER (NOT) EXISTS too;
+    None (the whole graph) when a pattern's predicate is a variable or a path, or the query
+    has a form it does not know."""
+    from ldexport.shacl_fast import query_predicates
+
+    p = "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
+    named = query_predicates(
+        p + "SELECT ?x WHERE { ?x eli:number ?n ; a eli:Work . "
+        "FILTER NOT EXISTS { ?x eli:is_part_of ?y . FILTER EXISTS { ?y eli:order ?o } } }"
+    )
+    assert named == {URIRef(ELI + n) for n in ("number", "is_part_of", "order")} | {RDF.type}
+    assert query_predicates(p + "SELECT ?x WHERE { ?x ?p ?n }") is None
+    assert query_predicates(p + "SELECT ?x WHERE { ?x eli:is_part_of+ ?n }") is None
+    assert query_predicates(p + "SELECT ?x WHERE { FILTER EXISTS { ?x ?p ?n } }") is None
+    assert query_predicates(p + "SELECT ?x WHERE { ?x eli:number ?n MINUS { ?x a ?t } }") is None
