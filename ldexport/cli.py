@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -87,7 +87,7 @@ def progress(quiet: bool, label: str, total: int) -> Iterator[object]:
         yield step
 
 
-def report(outcomes: list[Outcome], quiet: bool) -> int:
+def report(outcomes: Collection[Outcome], quiet: bool) -> int:
     """Print problems to stderr, a summary line, and return the exit status."""
     failed = 0
     written = 0

@@ -35,6 +35,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import islice
 from operator import methodcaller
 from pathlib import Path
 from types import TracebackType
@@ -49,17 +50,20 @@ from ldexport import __version__
 from ldexport.convert import Converted
 from ldexport.iris import Iris
 from ldexport.manifest import (
+    MANIFEST_DB,
     STATE_DIR,
     DocumentEntry,
     FailedSource,
     FileInfo,
     HashingWriter,
     Manifest,
+    Rows,
     ShardEntry,
     Staging,
     VotesEntry,
     fingerprint,
     read_manifest,
+    scratch_database,
     sha256_file,
 )
 from ldexport.model import Resolution
@@ -387,17 +391,18 @@ class DatasetWriter:
         self.previous = previous
         self.previous_dir = previous_dir
         self._reuse = reuse
-        self.manifest = Manifest(
-            fingerprint=fingerprint(iris.base), settings=settings.fingerprint()
+        self.manifest = Manifest.create(
+            out_dir / MANIFEST_DB, fingerprint(iris.base), settings.fingerprint()
         )
         self._votes: dict[str, VotesEntry] = {}
         self._labels: dict[str, str] = {}
         self.fragments = fragments()
         self._spool_path = out_dir / STATE_DIR / "spool.tmp"
         self._spool: IO[bytes] | None = None
-        #: name -> where its pieces are in the spool: offset and lengths, packed (`_SPOOLED`:
-        #: 100 bytes a document, where a tuple of ints took 400)
-        self._spooled: dict[str, bytes] = {}
+        #: name -> where its pieces are in the spool: offset and lengths, packed (`_SPOOLED`),
+        #: in a private temporary database (as the manifest's entries: not in memory)
+        self._spooled = scratch_database()
+        self._spooled.execute("CREATE TABLE spooled (name TEXT PRIMARY KEY, at BLOB) WITHOUT ROWID")
         #: Turtle sha256 of documents added with a dump (their files are not in the manifest)
         self._ttl_sha256: dict[str, str] = {}
         self.catalog = Graph(bind_namespaces="none")  # filled by close()
@@ -459,7 +464,8 @@ class DatasetWriter:
         pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
         for piece in pieces:
             self._spool.write(piece)
-        self._spooled[name] = _SPOOLED.pack(offset, *(len(piece) for piece in pieces))
+        at = _SPOOLED.pack(offset, *(len(piece) for piece in pieces))
+        self._spooled.execute("INSERT INTO spooled VALUES (?, ?)", (name, at))
 
     def keep(self, entry: DocumentEntry, label: str | None = None, linked: bool = False) -> None:
         """Record a document carried over from the previous output (`linked`: its files
@@ -545,6 +551,7 @@ class DatasetWriter:
             _settle(jobs.values())
             self._drop_spool()
         del jobs
+        self.manifest.commit()  # the provenance job reads the documents
         counted = self.background.submit(
             count_subjects,
             [self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)],
@@ -553,7 +560,7 @@ class DatasetWriter:
         provenance = self.background.submit(
             write_provenance_file,
             self.out_dir / PROVENANCE,
-            list(self.manifest.documents.values()),
+            self.manifest.documents.reader(),
             self.iris,
             list(self.manifest.votes.values()),
         )
@@ -636,10 +643,20 @@ class DatasetWriter:
             members=entries,
             ttl_digests=digests,
             spool=self._spool_path if self._spool is not None else None,
-            spooled={m.name: self._spooled[m.name] for m in entries if m.name in self._spooled},
+            spooled=self._spooled_of(entries),
             previous_dir=self._previous_shard_dir(shard),
         )
         return self.background.submit(build_shard, job)
+
+    def _spooled_of(self, members: list[_Member]) -> dict[str, bytes]:
+        """Where the members' pieces are in the spool (those added with a dump)."""
+        query = "SELECT at FROM spooled WHERE name = ?"
+        out = {}
+        for m in members:
+            row = self._spooled.execute(query, (m.name,)).fetchone()
+            if row is not None:
+                out[m.name] = row[0]
+        return out
 
     def _previous_shard_dir(self, shard: str) -> Path | None:
         """The previous output, when it has the shard's files and their index (`MEMBERS`)."""
@@ -911,7 +928,7 @@ class _Lines:
 
 
 def write_provenance_file(
-    path: Path, entries: Sequence[DocumentEntry], iris: Iris, votes: Sequence[VotesEntry]
+    path: Path, entries: Iterable[DocumentEntry], iris: Iris, votes: Sequence[VotesEntry]
 ) -> FileInfo:
     """provenance.ttl (`write_provenance`), and its size and sha256."""
     with path.open("wb") as raw:
@@ -1310,7 +1327,7 @@ def catalog_graph(
     g.add((ds, VOID.uriSpace, Literal(iris.base)))
     for ns in sorted({_namespace(i) for i in stats.predicates | stats.classes}):
         g.add((ds, VOID.vocabulary, URIRef(ns)))
-    for e in sorted(manifest.documents.values(), key=lambda e: e.name)[:3]:
+    for e in islice(manifest.documents.values(), 3):  # by name
         g.add((ds, VOID.exampleResource, URIRef(iris.work(e.symbol))))
     if settings.sparql_endpoint:
         g.add((ds, VOID.sparqlEndpoint, URIRef(settings.sparql_endpoint)))
@@ -1584,12 +1601,13 @@ def _raise_catalog_problems(problems: list[str]) -> None:
 @dataclass
 class PublishResult:
     """What a publish did: per converted input its Outcome, the inputs reused unchanged,
-    the documents dropped because their source is gone."""
+    the documents dropped because their source is gone.  Outcomes and unchanged entries
+    are kept on disk (`Rows`): one per input of a corpus."""
 
     out_dir: Path
     manifest: Manifest
-    outcomes: list[Any] = field(default_factory=list)  # ldexport.publish.Outcome
-    unchanged: list[DocumentEntry] = field(default_factory=list)
+    outcomes: Rows[Any] = field(default_factory=lambda: Rows(_outcome))
+    unchanged: Rows[DocumentEntry] = field(default_factory=lambda: Rows(DocumentEntry))
     removed: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     kept_files: list[str] = field(default_factory=list)
@@ -1627,6 +1645,13 @@ _GENERATED = {
     "manifest.json",
 }
 _GENERATED_SUFFIXES = (".ttl", ".jsonld", ".json", ".nq", ".trig", ".gz")
+
+
+def _outcome(**fields: Any) -> Any:
+    """An `ldexport.publish.Outcome` (which imports this module)."""
+    from ldexport.publish import Outcome
+
+    return Outcome(**fields)
 
 
 _DUPLICATE = "is already published from an earlier input; left out"
@@ -1677,9 +1702,8 @@ def publish_dataset(
         digests = SourceDigests(
             reusable, stage.previous / MANIFEST_NAME if stage.previous else None
         )
-        by_source = reusable.by_source() if reusable else {}
         if convert is None and executor is not None:
-            ahead = unknown_sources(inputs, reusable, digests, by_source) if reusable else inputs
+            ahead = unknown_sources(inputs, reusable, digests) if reusable else inputs
             convert = Prefetch(executor, ahead, iris)
         files = writer.manifest.files
         result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
@@ -1704,9 +1728,10 @@ def publish_dataset(
                 )
                 writer.manifest.failed[digest] = replace(known_failure, source_stat=stat)
                 continue
-            if digest in by_source:
+            same = reusable.documents.where("source_sha256", digest) if reusable else []
+            if same:
                 assert reusable is not None
-                for entry in by_source[digest]:
+                for entry in same:
                     if entry.name in writer.manifest.documents:
                         result.warnings.append(f"{path}: {entry.symbol} {_DUPLICATE}")
                         continue
@@ -1774,9 +1799,8 @@ def publish_dataset(
                 old = previous.files.get(rel) if previous else None
                 manifest.files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
         if previous:
-            result.removed = sorted(
-                e.symbol for n, e in previous.documents.items() if n not in manifest.documents
-            )
+            gone = [n for n in previous.documents if n not in manifest.documents]
+            result.removed = sorted(previous.documents[n].symbol for n in gone)
         manifest.problems = [line for o in result.outcomes for line in o.problems]
         (stage.path / REPORT).write_bytes(report_text(result).encode())
         for rel in (CONTEXT, REPORT):
@@ -1790,6 +1814,7 @@ def publish_dataset(
             }
         result.kept_files = stage.keep_foreign(owned)
         manifest.write_json(stage.path / MANIFEST_NAME)
+        manifest.seal(stage.path / MANIFEST_NAME)
         writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
     return result
@@ -1942,6 +1967,7 @@ def publish_votes(
         owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
         result.kept_files = stage.keep_foreign(owned)
         manifest.write_json(stage.path / MANIFEST_NAME)
+        manifest.seal(stage.path / MANIFEST_NAME)
         writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
     return result

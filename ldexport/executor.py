@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -324,20 +324,17 @@ def to_convert(inputs: Sequence[Path], out_dir: Path, base_iri: str) -> list[Pat
 
 
 def unknown_sources(
-    inputs: Sequence[Path],
-    previous: Manifest,
-    digests: Callable[[Path], tuple[str, Any]],
-    known: Container[str] | None = None,
+    inputs: Sequence[Path], previous: Manifest, digests: Callable[[Path], tuple[str, Any]]
 ) -> list[Path]:
-    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it;
-    `known`: its documents' source sha256, when the caller has them)."""
-    known = previous.by_source() if known is None else known
+    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it)."""
     out = []
     for path in inputs:
         try:
             digest = digests(path)[0]
             failed = previous.failed.get(digest)
-            if digest in known or (failed is not None and failed.source_path == str(path)):
+            if previous.documents.has("source_sha256", digest) or (
+                failed is not None and failed.source_path == str(path)
+            ):
                 continue
         except OSError:
             continue

@@ -31,13 +31,22 @@ import io
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import (
+    Callable,
+    Collection,
+    ItemsView,
+    Iterable,
+    Iterator,
+    MutableMapping,
+    ValuesView,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 
 from ldexport import __version__
 from ldexport.errors import LdexportError
@@ -47,6 +56,9 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 #: Hidden state kept in the output for incremental publishes (per-shard subject lists).
 STATE_DIR = ".ldexport"
+#: The manifest's documents and files as SQLite tables (`Table`), beside manifest.json, whose
+#: sha256 it records: what the next publish reads instead of parsing manifest.json.
+MANIFEST_DB = f"{STATE_DIR}/manifest.sqlite"
 
 _CHUNK = 1 << 20
 
@@ -204,23 +216,348 @@ class FailedSource:
     warnings: list[str] = field(default_factory=list)
 
 
-@dataclass
+E = TypeVar("E")
+
+
+class Table(MutableMapping[str, E], Generic[E]):
+    """A large section of the manifest (name -> entry) in an SQLite table instead of memory.
+
+    At 25,000 documents the entries of the documents and of their 150,000 files took 100 MiB
+    of the publishing process and grew with the corpus; here they take SQLite's page cache
+    (2 MB).  Each entry is stored as the JSON text manifest.json holds for it, so the
+    manifest is written by copying rows.  Iteration is in key order (SQLite's BINARY
+    collation compares UTF-8 bytes: code point order, as `sorted`).  Writes are buffered and
+    sent `_BATCH` rows at a time; `columns` (fields of the entries) are kept beside the JSON
+    and indexed, for `where`."""
+
+    _BATCH = 2000
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        name: str,
+        kind: Callable[..., E],
+        columns: tuple[str, ...] = (),
+        path: Path | None = None,
+        create: bool = True,
+    ) -> None:
+        self.db = db
+        self.name = name
+        self.kind = kind
+        self.columns = columns
+        #: the database file (None: in memory), for `reader`
+        self.path = path
+        self._pending: dict[str, E] = {}
+        cols = "".join(f', "{c}" TEXT' for c in columns)
+        marks = ", ?" * len(columns)
+        self._insert = f'INSERT OR REPLACE INTO "{name}" VALUES (?, ?{marks})'
+        self._get = f'SELECT value FROM "{name}" WHERE key = ?'
+        if create:
+            db.execute(
+                f'CREATE TABLE IF NOT EXISTS "{name}" '
+                f"(key TEXT PRIMARY KEY, value TEXT NOT NULL{cols}) WITHOUT ROWID"
+            )
+            for c in columns:
+                db.execute(f'CREATE INDEX IF NOT EXISTS "{name}_{c}" ON "{name}" ("{c}")')
+
+    @classmethod
+    def of(
+        cls, kind: Callable[..., E], rows: dict[str, E], columns: tuple[str, ...] = ()
+    ) -> Table[E]:
+        """A table holding `rows`, in a private temporary database (SQLite keeps it in its
+        page cache, and in a file it deletes once past that)."""
+        table = cls(_connect(""), "rows", kind, columns)
+        table.update(rows)
+        return table
+
+    # -- Mapping
+    def __getitem__(self, key: str) -> E:
+        value = self._lookup(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def get(self, key: str, default: Any = None) -> Any:
+        value = self._lookup(key)
+        return default if value is None else value
+
+    def _lookup(self, key: str) -> E | None:
+        pending = self._pending.get(key)
+        if pending is not None:
+            return pending
+        row = self.db.execute(self._get, (key,)).fetchone()
+        return None if row is None else self.kind(**json.loads(row[0]))
+
+    def __contains__(self, key: object) -> bool:
+        if key in self._pending:
+            return True
+        return self.db.execute(self._get, (key,)).fetchone() is not None
+
+    def __len__(self) -> int:
+        self.flush()
+        return int(self.db.execute(f'SELECT count(*) FROM "{self.name}"').fetchone()[0])
+
+    def __iter__(self) -> Iterator[str]:
+        self.flush()
+        return (key for (key,) in self.db.execute(f'SELECT key FROM "{self.name}" ORDER BY key'))
+
+    def items(self) -> ItemsView[str, E]:
+        return _Items(self)
+
+    def values(self) -> ValuesView[E]:
+        return _Values(self)
+
+    def raw_items(self) -> Iterator[tuple[str, str]]:
+        """(key, JSON text) in key order."""
+        self.flush()
+        return iter(self.db.execute(f'SELECT key, value FROM "{self.name}" ORDER BY key'))
+
+    def where(self, column: str, value: str) -> list[E]:
+        """The entries whose `column` (one of `columns`) is `value`, in key order."""
+        self.flush()
+        rows = self.db.execute(
+            f'SELECT value FROM "{self.name}" WHERE "{column}" = ? ORDER BY key', (value,)
+        )
+        return [self.kind(**json.loads(v)) for (v,) in rows]
+
+    def has(self, column: str, value: str) -> bool:
+        self.flush()
+        query = f'SELECT 1 FROM "{self.name}" WHERE "{column}" = ? LIMIT 1'
+        return self.db.execute(query, (value,)).fetchone() is not None
+
+    # -- MutableMapping
+    def __setitem__(self, key: str, value: E) -> None:
+        self._pending[key] = value
+        if len(self._pending) >= self._BATCH:
+            self.flush()
+
+    def __delitem__(self, key: str) -> None:
+        pending = self._pending.pop(key, None)
+        self.flush()
+        cursor = self.db.execute(f'DELETE FROM "{self.name}" WHERE key = ?', (key,))
+        if pending is None and cursor.rowcount == 0:
+            raise KeyError(key)
+
+    def flush(self) -> None:
+        """Send the buffered writes to SQLite."""
+        if not self._pending:
+            return
+        rows = [
+            (key, _json(_fields(v)), *(getattr(v, c) for c in self.columns))
+            for key, v in self._pending.items()
+        ]
+        self._pending.clear()
+        self.db.executemany(self._insert, rows)
+
+    def reader(self) -> Iterable[E]:
+        """The entries, to be iterated in another process (committed ones: `Manifest.commit`)."""
+        if self.path is None:
+            return list(self.values())
+        return _TableReader(self.path, self.name, self.kind)
+
+    def _rows(self) -> Iterator[tuple[str, E]]:
+        for key, value in self.raw_items():
+            yield key, self.kind(**json.loads(value))
+
+
+class _Items(ItemsView[str, E]):
+    _mapping: Table[E]
+
+    def __iter__(self) -> Iterator[tuple[str, E]]:
+        return self._mapping._rows()
+
+
+class _Values(ValuesView[E]):
+    _mapping: Table[E]
+
+    def __iter__(self) -> Iterator[E]:
+        return (value for _, value in self._mapping._rows())
+
+
+class Rows(Collection[E], Generic[E]):
+    """A list of flat dataclass entries (`Table`'s JSON rows) in a private temporary SQLite
+    database: what a publish reports per input, which must not grow the process with the
+    corpus.  The entry appended last is held as it is and may still be changed until the
+    next is appended."""
+
+    def __init__(self, kind: Callable[..., E]) -> None:
+        self.kind = kind
+        self._db: sqlite3.Connection | None = None  # made at the second entry
+        self._last: E | None = None
+        self._len = 0
+
+    def append(self, entry: E) -> None:
+        if self._last is not None:
+            if self._db is None:
+                self._db = _connect("")
+                self._db.execute("CREATE TABLE rows (value TEXT NOT NULL)")
+            self._db.execute("INSERT INTO rows VALUES (?)", (_json(_fields(self._last)),))
+        self._last = entry
+        self._len += 1
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[E]:
+        if self._db is not None:
+            for (value,) in self._db.execute("SELECT value FROM rows ORDER BY rowid"):
+                yield self.kind(**json.loads(value))
+        if self._last is not None:
+            yield self._last
+
+    def __contains__(self, entry: object) -> bool:
+        return any(e == entry for e in self)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, Rows)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Rows({list(self)!r})"
+
+
+@dataclass(frozen=True)
+class _TableReader(Generic[E]):
+    """A table's entries read by their own connection (picklable: a job for a worker)."""
+
+    path: Path
+    name: str
+    kind: Callable[..., E]
+
+    def __iter__(self) -> Iterator[E]:
+        db = _connect(self.path, read_only=True)
+        try:
+            yield from Table(db, self.name, self.kind, create=False).values()
+        finally:
+            db.close()
+
+
+def _connect(
+    path: Path | str, read_only: bool = False, immutable: bool = False
+) -> sqlite3.Connection:
+    """A connection for a table.  The database in the staging folder is scratch until the
+    folder is swapped in (a publish that fails discards it), so it has no journal and no
+    fsync; `immutable`: a published output's, never written again."""
+    if read_only:
+        flags = "mode=ro&immutable=1" if immutable else "mode=ro"
+        uri = f"{Path(path).absolute().as_uri()}?{flags}"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
+    db = sqlite3.connect(path, check_same_thread=False, timeout=60)
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    return db
+
+
+def scratch_database() -> sqlite3.Connection:
+    """A private temporary database: in SQLite's page cache, in a file it deletes once past
+    that; for what a process would otherwise hold per document."""
+    return _connect("")
+
+
+#: the documents' fields kept as columns (`Table.where`): what an incremental publish looks up
+_DOCUMENT_COLUMNS = ("source_sha256", "source_path")
+
+
+def _documents() -> Table[DocumentEntry]:
+    return Table.of(DocumentEntry, {}, _DOCUMENT_COLUMNS)
+
+
+def _files() -> Table[FileInfo]:
+    return Table.of(FileInfo, {})
+
+
+@dataclass(eq=False)
 class Manifest:
     fingerprint: dict[str, str]
     settings: dict[str, Any] = field(default_factory=dict)
-    documents: dict[str, DocumentEntry] = field(default_factory=dict)  # by name
+    documents: Table[DocumentEntry] = field(default_factory=_documents)  # by name
     shards: dict[str, ShardEntry] = field(default_factory=dict)
-    files: dict[str, FileInfo] = field(default_factory=dict)  # every file but manifest.json
+    #: every file but manifest.json and MANIFEST_DB
+    files: Table[FileInfo] = field(default_factory=_files)
     problems: list[str] = field(default_factory=list)
     format: int = MANIFEST_FORMAT
     votes: dict[str, VotesEntry] = field(default_factory=dict)  # by name
     failed: dict[str, FailedSource] = field(default_factory=dict)  # by source sha256
 
-    def by_source(self) -> dict[str, list[DocumentEntry]]:
-        out: dict[str, list[DocumentEntry]] = {}
-        for entry in self.documents.values():
-            out.setdefault(entry.source_sha256, []).append(entry)
-        return out
+    @classmethod
+    def create(cls, path: Path, fingerprint: dict[str, str], settings: dict[str, Any]) -> Manifest:
+        """An empty manifest whose documents and files are kept in a database beside `path`
+        while it is built, and copied to `path` by `seal`."""
+        scratch = path.with_name(f"{path.name}.tmp")
+        scratch.parent.mkdir(parents=True, exist_ok=True)
+        scratch.unlink(missing_ok=True)
+        db = _connect(scratch)
+        return cls(
+            fingerprint,
+            settings,
+            documents=Table(db, "documents", DocumentEntry, _DOCUMENT_COLUMNS, scratch),
+            files=Table(db, "files", FileInfo, (), scratch),
+        )
+
+    @classmethod
+    def open(cls, out_dir: Path) -> Manifest | None:
+        """The manifest of a published output from its database, when that was written with
+        this manifest.json (same sha256); else None."""
+        path = out_dir / MANIFEST_DB
+        if not path.is_file():
+            return None
+        try:
+            db = _connect(path, read_only=True, immutable=True)
+            meta = dict(db.execute("SELECT key, value FROM meta"))
+        except sqlite3.Error:
+            return None
+        try:
+            if meta.get("manifest_sha256") != sha256_file(out_dir / MANIFEST_NAME):
+                db.close()
+                return None
+        except OSError:
+            db.close()
+            return None
+        head = json.loads(meta["head"])
+        return cls._of(
+            head,
+            Table(db, "documents", DocumentEntry, _DOCUMENT_COLUMNS, path, create=False),
+            Table(db, "files", FileInfo, (), path, create=False),
+        )
+
+    def commit(self) -> None:
+        """Send every buffered entry to the database (another process may then read it)."""
+        for table in (self.documents, self.files):
+            table.flush()
+            table.db.commit()
+
+    def seal(self, json_path: Path) -> None:
+        """Record, with the tables, manifest.json (`write_json` into `json_path`) and the
+        sections that are not tables, so that `open` can stand for that manifest.json; and
+        write the database to `MANIFEST_DB` beside it (from a `create`d manifest).  The copy
+        (VACUUM INTO) holds the rows in key order whatever order they came in: the same
+        manifest makes the same bytes.  The tables stay readable here."""
+        db = self.documents.db
+        scratch = self.documents.path
+        if self.files.db is not db or scratch is None:
+            return
+        head = {
+            "failed": {k: _fields(v) for k, v in self.failed.items()},
+            "fingerprint": self.fingerprint,
+            "format": self.format,
+            "problems": self.problems,
+            "settings": self.settings,
+            "shards": {k: _fields(v) for k, v in self.shards.items()},
+            "votes": {k: _fields(v) for k, v in self.votes.items()},
+        }
+        self.commit()
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.executemany(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?)",
+            [("head", _line(head)), ("manifest_sha256", sha256_file(json_path))],
+        )
+        db.commit()
+        target = json_path.parent / MANIFEST_DB
+        target.unlink(missing_ok=True)
+        db.execute("VACUUM INTO ?", (str(target),))
+        scratch.unlink()  # open here until this manifest is gone
+        self.documents.path = self.files.path = target
 
     def graphs(self) -> dict[str, int]:
         """Named graph IRI -> number of triples, for every document and votes graph."""
@@ -241,31 +578,33 @@ class Manifest:
     def _write_json(self, out: IO[str]) -> None:
         """Sorted JSON, one line per document, shard, file, votes graph, failed source and
         problem: json's C encoder writes each line (the indented output of its pure-Python
-        encoder, and `asdict`, took 1.5 s for 2,500 documents and grew with them)."""
+        encoder, and `asdict`, took 1.5 s for 2,500 documents and grew with them); the
+        tables' rows are that JSON already."""
         maps: dict[str, dict[str, Any]] = {
-            "documents": self.documents,
             "failed": self.failed,
-            "files": self.files,
             "shards": self.shards,
             "votes": self.votes,
         }
+        tables: dict[str, Table[Any]] = {"documents": self.documents, "files": self.files}
         top: dict[str, Any] = {
             "fingerprint": self.fingerprint,
             "format": self.format,
             "settings": self.settings,
         }
         out.write("{")
-        for i, key in enumerate(sorted([*maps, *top, "problems"])):
+        for i, key in enumerate(sorted([*maps, *tables, *top, "problems"])):
             out.write(f"{',' if i else ''}\n {_line(key)}: ")
             if key in top:
                 out.write(_line(top[key]))
                 continue
-            rows: Iterable[str] = (
-                (f"  {_line(k)}: {_json(_fields(v))}" for k, v in sorted(maps[key].items()))
-                if key in maps
-                else (f"  {_line(v)}" for v in self.problems)
-            )
-            start, end = ("{", "}") if key in maps else ("[", "]")
+            rows: Iterable[str]
+            if key in tables:
+                rows = (f"  {_line(k)}: {v}" for k, v in tables[key].raw_items())
+            elif key in maps:
+                rows = (f"  {_line(k)}: {_json(_fields(v))}" for k, v in sorted(maps[key].items()))
+            else:
+                rows = (f"  {_line(v)}" for v in self.problems)
+            start, end = ("[", "]") if key == "problems" else ("{", "}")
             out.write(start)
             empty = True
             for row in rows:
@@ -277,14 +616,28 @@ class Manifest:
     @classmethod
     def from_json(cls, raw: bytes) -> Manifest:
         data = json.loads(raw)
+        return cls._of(
+            data,
+            Table.of(
+                DocumentEntry,
+                {k: DocumentEntry(**v) for k, v in data["documents"].items()},
+                _DOCUMENT_COLUMNS,
+            ),
+            Table.of(FileInfo, {k: FileInfo(**v) for k, v in data["files"].items()}),
+        )
+
+    @classmethod
+    def _of(
+        cls, data: dict[str, Any], documents: Table[DocumentEntry], files: Table[FileInfo]
+    ) -> Manifest:
         if data.get("format") != MANIFEST_FORMAT:
             raise ValueError(f"manifest format {data.get('format')!r} is not {MANIFEST_FORMAT}")
         return cls(
             fingerprint=data["fingerprint"],
             settings=data.get("settings", {}),
-            documents={k: DocumentEntry(**v) for k, v in data["documents"].items()},
+            documents=documents,
             shards={k: ShardEntry(**v) for k, v in data["shards"].items()},
-            files={k: FileInfo(**v) for k, v in data["files"].items()},
+            files=files,
             problems=list(data.get("problems", [])),
             votes={k: VotesEntry(**v) for k, v in data.get("votes", {}).items()},
             failed={k: FailedSource(**v) for k, v in data.get("failed", {}).items()},
@@ -334,35 +687,39 @@ class SourceDigests:
     folder that was copied or moved elsewhere (new path or ctime).  Otherwise: sha256."""
 
     def __init__(self, previous: Manifest | None = None, manifest: Path | None = None) -> None:
-        self._known: dict[str, tuple[tuple[int, ...], str]] = {}
+        self._documents: Table[DocumentEntry] | None = None
+        self._failed: dict[str, list[tuple[list[int] | None, str]]] = {}
+        self._racy = 0
         if previous is None or manifest is None:
             return
         try:
-            racy = manifest.stat().st_mtime_ns - 1_000_000_000
+            self._racy = manifest.stat().st_mtime_ns - 1_000_000_000
         except OSError:
             return
-        known = [
-            (e.source_path, e.source_stat, e.source_sha256) for e in previous.documents.values()
-        ]
-        known += [(f.source_path, f.source_stat, sha) for sha, f in previous.failed.items()]
-        for path, stat, sha256 in known:
-            if stat and len(stat) == 3 and stat[2] < racy:
-                self._known[path] = (tuple(stat), sha256)
+        self._documents = previous.documents
+        for sha, f in previous.failed.items():
+            self._failed.setdefault(f.source_path, []).append((f.source_stat, sha))
 
     def __call__(self, path: Path) -> tuple[str, list[int]]:
         """The file's sha256 and its stat (`stat_key`); raises OSError."""
         key = stat_key(path.stat())
-        known = self._known.get(str(path))
-        if known is not None and known[0] == tuple(key):
-            return known[1], key
+        if self._documents is not None:
+            name = str(path)
+            known = self._failed.get(name, [])
+            known += [
+                (e.source_stat, e.source_sha256) for e in self._documents.where("source_path", name)
+            ]
+            for stat, sha256 in known:
+                if stat == key and stat[2] < self._racy:
+                    return sha256, key
         return sha256_file(path), key
 
 
 def read_manifest(out_dir: Path) -> Manifest | None:
-    """The manifest of an output folder, or None (no folder, no manifest, unreadable one)."""
-    path = out_dir / MANIFEST_NAME
+    """The manifest of an output folder, or None (no folder, no manifest, unreadable one):
+    from its database (`Manifest.open`) when that stands for its manifest.json."""
     try:
-        return Manifest.from_json(path.read_bytes())
+        return Manifest.open(out_dir) or Manifest.from_json((out_dir / MANIFEST_NAME).read_bytes())
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

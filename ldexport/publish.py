@@ -204,4 +204,4 @@ def publish(inputs: Sequence[Path], out_dir: Path, iris: Iris, **kw: Any) -> lis
     Returns the outcomes of the inputs converted in this run."""
     from ldexport.dataset import publish_dataset  # here: ldexport.dataset imports this module
 
-    return publish_dataset(inputs, out_dir, iris, **kw).outcomes
+    return list(publish_dataset(inputs, out_dir, iris, **kw).outcomes)

@@ -1,0 +1,135 @@
+"""The manifest's documents and files in SQLite (`Table`, MANIFEST_DB): the same entries as
+manifest.json, in the same order, read instead of it only while it stands for it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ldexport.dataset import PublishResult, publish_dataset
+from ldexport.iris import Iris
+from ldexport.manifest import (
+    MANIFEST_DB,
+    MANIFEST_NAME,
+    DocumentEntry,
+    FileInfo,
+    Manifest,
+    Rows,
+    Table,
+    read_manifest,
+)
+from ldexport.settings import Settings
+
+
+def test_the_database_of_an_output_holds_what_its_manifest_json_holds(
+    published: PublishResult,
+) -> None:
+    out = published.out_dir
+    from_db = Manifest.open(out)
+    assert from_db is not None
+    from_json = Manifest.from_json((out / MANIFEST_NAME).read_bytes())
+    assert dict(from_db.documents.items()) == dict(from_json.documents.items())
+    assert dict(from_db.files.items()) == dict(from_json.files.items())
+    assert len(from_db.files) > 8 * len(from_db.documents)
+    assert from_db.shards == from_json.shards and from_db.problems == from_json.problems
+    assert from_db.to_json() == (out / MANIFEST_NAME).read_bytes()
+    # what the publish returned reads the same, its scratch database gone
+    assert published.manifest.to_json() == (out / MANIFEST_NAME).read_bytes()
+    assert not (out / f"{MANIFEST_DB}.tmp").exists()
+    assert MANIFEST_DB not in from_db.files  # the manifest does not list itself
+
+
+def test_a_manifest_json_edited_by_hand_is_read_instead_of_the_database(
+    published: PublishResult, tmp_path: Path
+) -> None:
+    out = tmp_path / "output"
+    shutil.copytree(published.out_dir, out)
+    data = json.loads((out / MANIFEST_NAME).read_bytes())
+    name = sorted(data["documents"])[0]
+    data["documents"][name]["triples"] += 1
+    (out / MANIFEST_NAME).write_text(json.dumps(data))
+    assert Manifest.open(out) is None
+    manifest = read_manifest(out)
+    assert manifest is not None
+    assert manifest.documents[name].triples == published.manifest.documents[name].triples + 1
+
+
+def test_the_same_manifest_makes_the_same_database_bytes(tmp_path: Path) -> None:
+    """Rows come in the order of the inputs; the database is written in key order."""
+    names = [f"A_RES_{i}_{j}" for i in range(1, 40) for j in range(1, 30)]
+    written = []
+    for k, order in enumerate((names, names[::-1])):
+        out = tmp_path / str(k)
+        manifest = Manifest.create(out / MANIFEST_DB, {"base_iri": "x"}, {})
+        for name in order:
+            manifest.documents[name] = entry(name, name.lower(), f"/in/{name}")
+            manifest.files[f"{name}.ttl"] = FileInfo(len(name), name.lower())
+        manifest.write_json(out / MANIFEST_NAME)
+        manifest.seal(out / MANIFEST_NAME)
+        written.append(((out / MANIFEST_NAME).read_bytes(), (out / MANIFEST_DB).read_bytes()))
+        reopened = Manifest.open(out)
+        assert reopened is not None and list(reopened.documents) == sorted(names)
+    assert written[0] == written[1]
+
+
+def entry(name: str, sha: str, path: str) -> DocumentEntry:
+    return DocumentEntry(
+        symbol=name.replace("_", "/"),
+        name=name,
+        graph=f"http://example.org/graph/{name}",
+        shard="ga-1",
+        source_sha256=sha,
+        source_path=path,
+        converted_at="2026-11-28T00:00:00Z",
+        ldexport_version="0",
+        triples=1,
+    )
+
+
+def test_a_table_is_a_mapping_in_key_order_with_its_writes_buffered() -> None:
+    table = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+    table._BATCH = 3  # type: ignore[misc]
+    names = ["b", "a", "é", "Z", "ab", "a\u0300", "\U0001f600", "c", "d"]
+    for i, name in enumerate(names):
+        table[name] = entry(name, f"sha{i % 2}", f"/in/{name}")
+        assert name in table and table[name].name == name  # buffered or not
+        assert len(table) == i + 1
+    assert list(table) == sorted(names)  # code point order, as manifest.json's
+    assert [e.name for e in table.values()] == sorted(names)
+    assert [k for k, _ in table.items()] == sorted(names)
+    assert [e.name for e in table.where("source_sha256", "sha1")] == sorted(names[1::2])
+    assert table.has("source_path", "/in/é") and not table.has("source_path", "/in/x")
+    assert "x" not in table and table.get("x") is None
+    with pytest.raises(KeyError):
+        table["x"]
+    table["a"] = entry("a", "sha9", "/in/a")  # replaced
+    del table["b"]
+    with pytest.raises(KeyError):
+        del table["b"]
+    assert table["a"].source_sha256 == "sha9" and "b" not in table
+    assert len(table) == len(names) - 1
+
+
+def test_a_table_of_file_infos_keeps_the_json_of_manifest_json() -> None:
+    table = Table.of(FileInfo, {"x.ttl": FileInfo(3, "ab")})
+    assert list(table.raw_items()) == [("x.ttl", '{"bytes": 3, "sha256": "ab"}')]
+    assert table["x.ttl"] == FileInfo(3, "ab")
+
+
+def test_rows_keep_entries_in_order_and_the_last_one_may_still_change() -> None:
+    from ldexport.publish import Outcome
+
+    rows: Rows[Outcome] = Rows(Outcome)
+    assert rows == [] and len(rows) == 0 and list(rows) == []
+    kept = []
+    for i in range(5):
+        outcome = Outcome(f"in/{i}.txt")
+        rows.append(outcome)
+        outcome.published.append(f"A/RES/1/{i}")  # changed after it was appended
+        kept.append(Outcome(f"in/{i}.txt", published=[f"A/RES/1/{i}"]))
+    assert len(rows) == 5 and rows == kept and list(rows) == kept
+    assert kept[2] in rows and Outcome("in/9.txt") not in rows
+    assert rows != kept[:4]
