@@ -25,18 +25,19 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import heapq
 import io
 import json
 import shutil
 import struct
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import islice
-from operator import methodcaller
+from itertools import groupby, islice
+from operator import itemgetter, methodcaller
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -60,6 +61,7 @@ from ldexport.manifest import (
     Rows,
     ShardEntry,
     Staging,
+    Table,
     VotesEntry,
     fingerprint,
     read_manifest,
@@ -560,7 +562,7 @@ class DatasetWriter:
         provenance = self.background.submit(
             write_provenance_file,
             self.out_dir / PROVENANCE,
-            self.manifest.documents.reader(),
+            self.manifest.documents,
             self.iris,
             list(self.manifest.votes.values()),
         )
@@ -928,7 +930,7 @@ class _Lines:
 
 
 def write_provenance_file(
-    path: Path, entries: Iterable[DocumentEntry], iris: Iris, votes: Sequence[VotesEntry]
+    path: Path, entries: Table[DocumentEntry], iris: Iris, votes: Sequence[VotesEntry]
 ) -> FileInfo:
     """provenance.ttl (`write_provenance`), and its size and sha256."""
     with path.open("wb") as raw:
@@ -1040,114 +1042,138 @@ def provenance_turtle(
     (time, ldexport version); for every votes graph, the voting records it was read from.
     Kept out of the document graphs so they stay byte-identical."""
     out = io.BytesIO()
-    write_provenance(out, entries, iris, votes)
+    write_provenance(out, Table.of(DocumentEntry, {e.name: e for e in entries}), iris, votes)
     return out.getvalue()
 
 
 _PM = {"prov": str(PROV), "rdfs": str(RDFS), "xsd": str(XSD), "dcterms": str(DCTERMS)}
 _PM["spdx"] = str(SPDX)
 
+#: a subject of provenance.ttl: its sort key (`<iri>`, Turtle's order), IRI, predicates-objects
+_Subject = tuple[str, str, set[tuple[str, ox.NamedNode | ox.Literal]]]
+
 
 def write_provenance(
     out: IO[bytes] | HashingWriter,
-    entries: Iterable[DocumentEntry],
+    documents: Table[DocumentEntry] | Iterable[DocumentEntry],
     iris: Iris,
     votes: Iterable[VotesEntry] = (),
 ) -> None:
     """`provenance_turtle` written to `out` a few hundred subjects at a time, in the order
-    of their IRIs: memory holds a few strings per document, not its fifteen triples (the
-    Turtle is the same as one pyoxigraph serialisation of the sorted triples)."""
+    of their IRIs (the Turtle is the same as one pyoxigraph serialisation of the sorted
+    triples).  The documents' graphs and their sources are read from the manifest's table
+    in that order (`Table.select`), so memory holds a few hundred subjects, the runs and
+    agents (one per conversion time and ldexport version) and the votes graphs; a run lists
+    what it used, one triple per source it converted."""
+    table = (
+        documents
+        if isinstance(documents, Table)
+        else Table.of(DocumentEntry, {e.name: e for e in documents})
+    )
     P = str(PROV)
     xsd_dt = str(XSD.dateTime)
-    # per subject IRI: how to make its triples (documents' graphs and sources stay as the
-    # entries and strings they are; runs, agents and votes graphs are few)
-    docs: dict[str, DocumentEntry] = {}
-    sources: dict[str, set[str]] = {}  # urn:sha256: IRI -> file names
-    runs: dict[str, tuple[set[str], set[str], set[str]]] = {}  # agents, times, sources
-    agents: dict[str, str] = {}
-    other: dict[str, set[tuple[str, ox.NamedNode | ox.Literal]]] = {}
+    entity = (RDF_TYPE, ox.NamedNode(P + "Entity"))
+    small: dict[str, set[tuple[str, ox.NamedNode | ox.Literal]]] = {}
 
     def lit(v: str, dt: str | None = None) -> ox.Literal:
         return ox.Literal(v, datatype=ox.NamedNode(dt)) if dt else ox.Literal(v)
 
-    def run_of(stamp: str, agent: str, at: str) -> set[str]:
-        run = f"{iris.base}run/{stamp.replace('-', '').replace(':', '')}"
-        ags, times, used = runs.setdefault(run, (set(), set(), set()))
-        ags.add(agent)
-        times.add(at)
-        agents[agent] = f"ldexport {agent.rstrip('/').rsplit('/', 1)[1]}"
-        return used
+    def agent_of(version: str) -> str:
+        agent = f"https://pypi.org/project/ldexport/{version}/"
+        label = f"ldexport {agent.rstrip('/').rsplit('/', 1)[1]}"
+        small[agent] = {
+            (RDF_TYPE, ox.NamedNode(P + "SoftwareAgent")),
+            (str(RDFS.label), lit(label)),
+        }
+        return agent
 
-    for e in entries:
-        agent = f"https://pypi.org/project/ldexport/{e.ldexport_version}/"
-        docs[e.graph] = e
-        run_of(e.converted_at, agent, e.converted_at).add(e.source_sha256)
-        sources.setdefault(f"urn:sha256:{e.source_sha256}", set()).add(Path(e.source_path).name)
+    def run_of(stamp: str) -> str:
+        return f"{iris.base}run/{stamp.replace('-', '').replace(':', '')}"
+
+    def run(stamp: str, agent: str, used: Iterable[str]) -> None:
+        po = small.setdefault(run_of(stamp), {(RDF_TYPE, ox.NamedNode(P + "Activity"))})
+        po.add((P + "wasAssociatedWith", ox.NamedNode(agent)))
+        po.add((P + "endedAtTime", lit(stamp, xsd_dt)))
+        po.update((P + "used", ox.NamedNode(f"urn:sha256:{d}")) for d in used)
+
+    def source(digest: str, names: Iterable[str]) -> set[tuple[str, ox.NamedNode | ox.Literal]]:
+        po: set[tuple[str, ox.NamedNode | ox.Literal]] = {entity}
+        po.add((str(SPDX.checksumValue), lit(digest, str(XSD.hexBinary))))
+        po.update((str(RDFS.label), lit(name)) for name in names)
+        return po
+
+    for stamp, version in list(table.select(("converted_at", "ldexport_version"), distinct=True)):
+        used = table.select(("source_sha256",), where=("converted_at", stamp), distinct=True)
+        run(stamp, agent_of(version), (d for (d,) in used))
     for v in votes:
-        agent = f"https://pypi.org/project/ldexport/{v.ldexport_version}/"
-        used = run_of(v.imported_at, agent, v.imported_at)
-        run = f"{iris.base}run/{v.imported_at.replace('-', '').replace(':', '')}"
-        mine = other.setdefault(v.graph, set())
-        mine.update(
-            {
-                (RDF_TYPE, ox.NamedNode(P + "Entity")),
-                (P + "wasGeneratedBy", ox.NamedNode(run)),
-                (P + "generatedAtTime", lit(v.imported_at, xsd_dt)),
-                (P + "wasAttributedTo", ox.NamedNode(agent)),
-                (str(DCTERMS.identifier), lit(v.symbol)),
-                (str(RDFS.comment), lit("Recorded votes from: " + "; ".join(v.sources))),
-            }
+        run(v.imported_at, agent_of(v.ldexport_version), v.source_sha256)
+        small[v.graph] = {
+            entity,
+            (P + "wasGeneratedBy", ox.NamedNode(run_of(v.imported_at))),
+            (P + "generatedAtTime", lit(v.imported_at, xsd_dt)),
+            (
+                P + "wasAttributedTo",
+                ox.NamedNode(f"https://pypi.org/project/ldexport/{v.ldexport_version}/"),
+            ),
+            (str(DCTERMS.identifier), lit(v.symbol)),
+            (str(RDFS.comment), lit("Recorded votes from: " + "; ".join(v.sources))),
+        }
+        small[v.graph].update(
+            (P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{d}")) for d in v.source_sha256
         )
-        for digest in v.source_sha256:
-            mine.add((P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{digest}")))
-            used.add(digest)
-            sources.setdefault(f"urn:sha256:{digest}", set())
+        for d in v.source_sha256:
+            small.setdefault(f"urn:sha256:{d}", set()).update(source(d, ()))
 
-    def triples(s: str) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
-        po: set[tuple[str, ox.NamedNode | ox.Literal]] = set(other.get(s, ()))
-        e = docs.get(s)
-        if e is not None:
-            agent = f"https://pypi.org/project/ldexport/{e.ldexport_version}/"
-            run = f"{iris.base}run/{e.converted_at.replace('-', '').replace(':', '')}"
-            po |= {
-                (RDF_TYPE, ox.NamedNode(P + "Entity")),
-                (P + "wasGeneratedBy", ox.NamedNode(run)),
-                (P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{e.source_sha256}")),
-                (P + "generatedAtTime", lit(e.converted_at, xsd_dt)),
-                (P + "wasAttributedTo", ox.NamedNode(agent)),
-                (str(DCTERMS.identifier), lit(e.symbol)),
+    def graphs() -> Iterator[_Subject]:
+        fields = ("graph", "symbol", "source_sha256", "converted_at", "ldexport_version")
+        for graph, symbol, digest, stamp, version in table.select(fields, order_by_iri="graph"):
+            po: set[tuple[str, ox.NamedNode | ox.Literal]] = {
+                entity,
+                (P + "wasGeneratedBy", ox.NamedNode(run_of(stamp))),
+                (P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{digest}")),
+                (P + "generatedAtTime", lit(stamp, xsd_dt)),
+                (
+                    P + "wasAttributedTo",
+                    ox.NamedNode(f"https://pypi.org/project/ldexport/{version}/"),
+                ),
+                (str(DCTERMS.identifier), lit(symbol)),
             }
-        if s in sources:
-            po.add((RDF_TYPE, ox.NamedNode(P + "Entity")))
-            po.update((str(RDFS.label), lit(name)) for name in sources[s])
-            digest = s.removeprefix("urn:sha256:")
-            po.add((str(SPDX.checksumValue), lit(digest, str(XSD.hexBinary))))
-        if s in runs:
-            ags, times, used = runs[s]
-            po.add((RDF_TYPE, ox.NamedNode(P + "Activity")))
-            po.update((P + "wasAssociatedWith", ox.NamedNode(a)) for a in ags)
-            po.update((P + "used", ox.NamedNode(f"urn:sha256:{d}")) for d in used)
-            po.update((P + "endedAtTime", lit(t, xsd_dt)) for t in times)
-        if s in agents:
-            po.add((RDF_TYPE, ox.NamedNode(P + "SoftwareAgent")))
-            po.add((str(RDFS.label), lit(agents[s])))
-        return sorted(po, key=lambda x: (x[0], str(x[1])))
+            yield f"<{graph}>", graph, po
 
-    subjects = sorted({*docs, *sources, *runs, *agents, *other}, key=lambda s: f"<{s}>")
+    def sources() -> Iterator[_Subject]:
+        rows = table.select(("source_sha256", "source_path"), order_by_iri="source_sha256")
+        for digest, group in groupby(rows, key=itemgetter(0)):
+            s = f"urn:sha256:{digest}"
+            yield f"<{s}>", s, source(digest, {Path(path).name for _, path in group})
+
+    rest = sorted((f"<{s}>", s, po) for s, po in small.items())
+    merged = heapq.merge(graphs(), sources(), rest, key=itemgetter(0))
+    subjects = (
+        (s, set().union(*(po for *_, po in same))) for s, same in groupby(merged, itemgetter(1))
+    )
     first = True
-    for start in range(0, len(subjects), 500):
-        chunk = [
-            ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o)
-            for s in subjects[start : start + 500]
-            for p, o in triples(s)
-        ]
-        data = ox.serialize(chunk, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
+    for chunk in batched(subjects, 500):
+        triples: list[ox.Triple] = []
+        for s, po in chunk:
+            subject = ox.NamedNode(s)
+            triples.extend(
+                ox.Triple(subject, ox.NamedNode(p), o)
+                for p, o in sorted(po, key=lambda x: (x[0], str(x[1])))
+            )
+        data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
         if not first:  # one header: pyoxigraph starts every output with its prefixes
             data = _strip_prefixes(data, len(_PM))
         out.write(data)
         first = False
     if first:
         out.write(ox.serialize([], format=ox.RdfFormat.TURTLE, prefixes=_PM) or b"")
+
+
+def batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    """Lists of `n` items (the last one shorter)."""
+    it = iter(items)
+    while chunk := list(islice(it, n)):
+        yield chunk
 
 
 def _strip_prefixes(data: bytes, count: int) -> bytes:
@@ -1728,7 +1754,11 @@ def publish_dataset(
                 )
                 writer.manifest.failed[digest] = replace(known_failure, source_stat=stat)
                 continue
-            same = reusable.documents.where("source_sha256", digest) if reusable else []
+            same = (
+                reusable.documents.where(source_sha256=digest, source_name=path.name)
+                if reusable
+                else []
+            )
             if same:
                 assert reusable is not None
                 for entry in same:

@@ -332,7 +332,7 @@ def unknown_sources(
         try:
             digest = digests(path)[0]
             failed = previous.failed.get(digest)
-            if previous.documents.has("source_sha256", digest) or (
+            if previous.documents.has(source_sha256=digest, source_name=path.name) or (
                 failed is not None and failed.source_path == str(path)
             ):
                 continue

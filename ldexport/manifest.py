@@ -162,6 +162,13 @@ class DocumentEntry:
     #: publish trusts `source_sha256` for a file whose stat is the same (`SourceDigests`)
     source_stat: list[int] | None = None
 
+    @property
+    def source_name(self) -> str:
+        """The source's file name: with its bytes, what the conversion was a function of (a
+        symbol may come from the name alone: identical texts under several names are
+        several documents)."""
+        return self.source_path.rsplit("/", 1)[-1]
+
 
 @dataclass
 class VotesEntry:
@@ -312,18 +319,47 @@ class Table(MutableMapping[str, E], Generic[E]):
         self.flush()
         return iter(self.db.execute(f'SELECT key, value FROM "{self.name}" ORDER BY key'))
 
-    def where(self, column: str, value: str) -> list[E]:
-        """The entries whose `column` (one of `columns`) is `value`, in key order."""
+    def where(self, **equal: str) -> list[E]:
+        """The entries whose columns (of `columns`) have these values, in key order."""
         self.flush()
+        test = " AND ".join(f'"{c}" = ?' for c in equal)
         rows = self.db.execute(
-            f'SELECT value FROM "{self.name}" WHERE "{column}" = ? ORDER BY key', (value,)
+            f'SELECT value FROM "{self.name}" WHERE {test} ORDER BY key', tuple(equal.values())
         )
         return [self.kind(**json.loads(v)) for (v,) in rows]
 
-    def has(self, column: str, value: str) -> bool:
+    def select(
+        self,
+        fields: tuple[str, ...],
+        *,
+        where: tuple[str, str] | None = None,
+        distinct: bool = False,
+        order_by_iri: str | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Fields of the entries, read by SQLite from their JSON (no entry is made): those
+        whose field `where[0]` is `where[1]`; `order_by_iri`: in the order Turtle sorts the
+        IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
         self.flush()
-        query = f'SELECT 1 FROM "{self.name}" WHERE "{column}" = ? LIMIT 1'
-        return self.db.execute(query, (value,)).fetchone() is not None
+
+        def field(name: str) -> str:
+            return f"json_extract(value, '$.{name}')"
+
+        columns = ", ".join(map(field, fields))
+        sql = f'SELECT {"DISTINCT " if distinct else ""}{columns} FROM "{self.name}"'
+        args: list[str] = []
+        if where is not None:
+            sql += f" WHERE {field(where[0])} = ?"
+            args.append(where[1])
+        if order_by_iri is not None:
+            sql += f" ORDER BY '<' || {field(order_by_iri)} || '>'"
+        return iter(self.db.execute(sql, args))
+
+    def has(self, **equal: str) -> bool:
+        """Whether an entry's columns have these values."""
+        self.flush()
+        test = " AND ".join(f'"{c}" = ?' for c in equal)
+        query = f'SELECT 1 FROM "{self.name}" WHERE {test} LIMIT 1'
+        return self.db.execute(query, tuple(equal.values())).fetchone() is not None
 
     # -- MutableMapping
     def __setitem__(self, key: str, value: E) -> None:
@@ -349,11 +385,12 @@ class Table(MutableMapping[str, E], Generic[E]):
         self._pending.clear()
         self.db.executemany(self._insert, rows)
 
-    def reader(self) -> Iterable[E]:
-        """The entries, to be iterated in another process (committed ones: `Manifest.commit`)."""
+    def __reduce__(self) -> tuple[Any, ...]:
+        """A table of a database file travels to another process as its file, opened there
+        read-only: it reads what was committed (`Manifest.commit`)."""
         if self.path is None:
-            return list(self.values())
-        return _TableReader(self.path, self.name, self.kind)
+            raise TypeError(f"table {self.name} is in a temporary database: it cannot be sent")
+        return (_open_table, (self.path, self.name, self.kind, self.columns))
 
     def _rows(self) -> Iterator[tuple[str, E]]:
         for key, value in self.raw_items():
@@ -417,20 +454,10 @@ class Rows(Collection[E], Generic[E]):
         return f"Rows({list(self)!r})"
 
 
-@dataclass(frozen=True)
-class _TableReader(Generic[E]):
-    """A table's entries read by their own connection (picklable: a job for a worker)."""
-
-    path: Path
-    name: str
-    kind: Callable[..., E]
-
-    def __iter__(self) -> Iterator[E]:
-        db = _connect(self.path, read_only=True)
-        try:
-            yield from Table(db, self.name, self.kind, create=False).values()
-        finally:
-            db.close()
+def _open_table(
+    path: Path, name: str, kind: Callable[..., E], columns: tuple[str, ...]
+) -> Table[E]:
+    return Table(_connect(path, read_only=True), name, kind, columns, path, create=False)
 
 
 def _connect(
@@ -456,7 +483,7 @@ def scratch_database() -> sqlite3.Connection:
 
 
 #: the documents' fields kept as columns (`Table.where`): what an incremental publish looks up
-_DOCUMENT_COLUMNS = ("source_sha256", "source_path")
+_DOCUMENT_COLUMNS = ("source_sha256", "source_path", "source_name")
 
 
 def _documents() -> Table[DocumentEntry]:
@@ -705,11 +732,11 @@ class SourceDigests:
         key = stat_key(path.stat())
         if self._documents is not None:
             name = str(path)
-            known = self._failed.get(name, [])
-            known += [
-                (e.source_stat, e.source_sha256) for e in self._documents.where("source_path", name)
-            ]
-            for stat, sha256 in known:
+            found = self._documents.select(
+                ("source_stat", "source_sha256"), where=("source_path", name), distinct=True
+            )
+            known = [(json.loads(stat), sha256) for stat, sha256 in found if stat]
+            for stat, sha256 in [*self._failed.get(name, []), *known]:
                 if stat == key and stat[2] < self._racy:
                     return sha256, key
         return sha256_file(path), key

@@ -223,3 +223,27 @@ def test_a_failed_source_is_reported_again_without_converting_it(
     bad.write_bytes(b"still not a resolution")
     third = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings(), convert=convert)
     assert converted == [bad] and third.exit_status == 1
+
+
+def test_the_same_bytes_under_two_names_are_two_documents_kept_apart(
+    sources: Path, tmp_path: Path
+) -> None:
+    """S/RES/1590's text does not hold its symbol (the file name gives it): a copy named
+    S_RES_1591_2005.txt is another resolution, and a second publish keeps each with its
+    own source instead of giving both to the first file of those bytes."""
+    twin = sources / "S_RES_1591_2005.txt"
+    shutil.copy(sources / "S_RES_1590_2005.txt", twin)
+    out = tmp_path / "output"
+    first = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert first.exit_status == 0
+    assert not [w for w in first.warnings if "already published" in w]
+    before = read_manifest(out)
+    assert before is not None
+    one, two = before.documents["S_RES_1590_2005"], before.documents["S_RES_1591_2005"]
+    assert one.source_sha256 == two.source_sha256 and two.source_path == str(twin)
+    again = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert again.outcomes == [] and len(again.unchanged) == len(first.manifest.documents)
+    assert not [w for w in again.warnings if "already published" in w]
+    after = read_manifest(out)
+    assert after is not None
+    assert dict(after.documents.items()) == dict(before.documents.items())

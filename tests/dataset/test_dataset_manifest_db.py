@@ -100,8 +100,8 @@ def test_a_table_is_a_mapping_in_key_order_with_its_writes_buffered() -> None:
     assert list(table) == sorted(names)  # code point order, as manifest.json's
     assert [e.name for e in table.values()] == sorted(names)
     assert [k for k, _ in table.items()] == sorted(names)
-    assert [e.name for e in table.where("source_sha256", "sha1")] == sorted(names[1::2])
-    assert table.has("source_path", "/in/é") and not table.has("source_path", "/in/x")
+    assert [e.name for e in table.where(source_sha256="sha1")] == sorted(names[1::2])
+    assert table.has(source_path="/in/é") and not table.has(source_path="/in/x")
     assert "x" not in table and table.get("x") is None
     with pytest.raises(KeyError):
         table["x"]
