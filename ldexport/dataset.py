@@ -1090,9 +1090,9 @@ def write_provenance(
     def run_of(stamp: str) -> str:
         return f"{iris.base}run/{stamp.replace('-', '').replace(':', '')}"
 
-    def run(stamp: str, agent: str, used: Iterable[str]) -> None:
+    def run(stamp: str, agents: Iterable[str], used: Iterable[str]) -> None:
         po = small.setdefault(run_of(stamp), {(RDF_TYPE, ox.NamedNode(P + "Activity"))})
-        po.add((P + "wasAssociatedWith", ox.NamedNode(agent)))
+        po.update((P + "wasAssociatedWith", ox.NamedNode(agent)) for agent in agents)
         po.add((P + "endedAtTime", lit(stamp, xsd_dt)))
         po.update((P + "used", ox.NamedNode(f"urn:sha256:{d}")) for d in used)
 
@@ -1102,11 +1102,16 @@ def write_provenance(
         po.update((str(RDFS.label), lit(name)) for name in names)
         return po
 
-    for stamp, version in list(table.select(("converted_at", "ldexport_version"), distinct=True)):
-        used = table.select(("source_sha256",), where=("converted_at", stamp), distinct=True)
-        run(stamp, agent_of(version), (d for (d,) in used))
+    versions: dict[str, list[str]] = {}  # conversion time -> ldexport versions
+    for stamp, version in table.select(("converted_at", "ldexport_version"), distinct=True):
+        versions.setdefault(stamp, []).append(agent_of(version))
+    used = table.select(
+        ("converted_at", "source_sha256"), distinct=True, order_by_iri="converted_at"
+    )
+    for stamp, rows in groupby(used, key=itemgetter(0)):
+        run(stamp, versions[stamp], (digest for _, digest in rows))
     for v in votes:
-        run(v.imported_at, agent_of(v.ldexport_version), v.source_sha256)
+        run(v.imported_at, [agent_of(v.ldexport_version)], v.source_sha256)
         small[v.graph] = {
             entity,
             (P + "wasGeneratedBy", ox.NamedNode(run_of(v.imported_at))),

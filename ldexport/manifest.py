@@ -347,8 +347,12 @@ class Table(MutableMapping[str, E], Generic[E]):
         columns = ", ".join(map(field, fields))
         sql = f'SELECT {"DISTINCT " if distinct else ""}{columns} FROM "{self.name}"'
         args: list[str] = []
-        if where is not None:
-            sql += f" WHERE {field(where[0])} = ?"
+        if where is not None:  # by its indexed column when it is one
+            sql += (
+                f' WHERE "{where[0]}" = ?'
+                if where[0] in self.columns
+                else f" WHERE {field(where[0])} = ?"
+            )
             args.append(where[1])
         if order_by_iri is not None:
             sql += f" ORDER BY '<' || {field(order_by_iri)} || '>'"
@@ -534,11 +538,13 @@ class Manifest:
             meta = dict(db.execute("SELECT key, value FROM meta"))
         except sqlite3.Error:
             return None
-        try:
-            if meta.get("manifest_sha256") != sha256_file(out_dir / MANIFEST_NAME):
-                db.close()
-                return None
+        try:  # made by this ldexport's tables, and for this manifest.json
+            stands = meta.get("columns") == _line(_DOCUMENT_COLUMNS) and meta.get(
+                "manifest_sha256"
+            ) == sha256_file(out_dir / MANIFEST_NAME)
         except OSError:
+            stands = False
+        if not stands:
             db.close()
             return None
         head = json.loads(meta["head"])
@@ -577,7 +583,11 @@ class Manifest:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.executemany(
             "INSERT OR REPLACE INTO meta VALUES (?, ?)",
-            [("head", _line(head)), ("manifest_sha256", sha256_file(json_path))],
+            [
+                ("head", _line(head)),
+                ("manifest_sha256", sha256_file(json_path)),
+                ("columns", _line(_DOCUMENT_COLUMNS)),
+            ],
         )
         db.commit()
         target = json_path.parent / MANIFEST_DB

@@ -57,6 +57,22 @@ def test_a_manifest_json_edited_by_hand_is_read_instead_of_the_database(
     assert manifest.documents[name].triples == published.manifest.documents[name].triples + 1
 
 
+def test_a_database_of_other_columns_is_not_read(published: PublishResult, tmp_path: Path) -> None:
+    """A database whose documents table has other indexed columns (another ldexport's) is
+    ignored: manifest.json is read instead."""
+    import sqlite3
+
+    out = tmp_path / "output"
+    shutil.copytree(published.out_dir, out)
+    db = sqlite3.connect(out / MANIFEST_DB)
+    db.execute("UPDATE meta SET value = '[\"source_sha256\"]' WHERE key = 'columns'")
+    db.commit()
+    db.close()
+    assert Manifest.open(out) is None
+    manifest = read_manifest(out)
+    assert manifest is not None and len(manifest.documents) == len(published.manifest.documents)
+
+
 def test_the_same_manifest_makes_the_same_database_bytes(tmp_path: Path) -> None:
     """Rows come in the order of the inputs; the database is written in key order."""
     names = [f"A_RES_{i}_{j}" for i in range(1, 40) for j in range(1, 30)]
