@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ldexport.dataset import PublishResult, publish_dataset
-from ldexport.iris import Iris
+from ldexport.dataset import PublishResult
 from ldexport.manifest import (
     MANIFEST_DB,
     MANIFEST_NAME,
@@ -21,7 +20,6 @@ from ldexport.manifest import (
     Table,
     read_manifest,
 )
-from ldexport.settings import Settings
 
 
 def test_the_database_of_an_output_holds_what_its_manifest_json_holds(
