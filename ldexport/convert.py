@@ -1,7 +1,8 @@
 """The pipeline for one file: read -> normalise -> structure (+ citations) -> map -> validate.
 
-Converting one document is a pure function of its source bytes (and the settings), so a
-batch is a loop over files that keeps nothing of one document when it moves to the next.
+Converting one document is a pure function of its source bytes and file name (a symbol
+may come from the name) and the settings, so a batch is a loop over files that keeps
+nothing of one document when it moves to the next.
 """
 
 from __future__ import annotations

@@ -1232,12 +1232,9 @@ def catalog_graph(
     publisher = URIRef(settings.publisher_iri or f"{down}{CATALOG}#publisher")
     rights = URIRef(f"{down}{CATALOG}#rights")
     licence = URIRef(settings.licence) if settings.licence else None
-    modified = max(
-        [e.converted_at for e in manifest.documents.values()]
-        + [v.imported_at for v in manifest.votes.values()],
-        default=None,
-    )
-    issued = min((e.converted_at for e in manifest.documents.values()), default=None)
+    times = [t for (t,) in manifest.documents.select(("converted_at",), distinct=True)]
+    modified = max(times + [v.imported_at for v in manifest.votes.values()], default=None)
+    issued = min(times, default=None)
     en = "en"
 
     def typed(
@@ -1772,8 +1769,11 @@ def publish_dataset(
                         continue
                     for rel in entry.files:
                         stage.reuse(rel)
-                        old = reusable.files.get(rel)
-                        files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
+                        old = reusable.files.raw(rel)
+                        if old is not None:
+                            files.put_raw(rel, old)
+                        else:
+                            files[rel] = FileInfo.of(stage.path / rel)
                     kept = replace(entry, source_path=str(path), source_stat=stat)
                     writer.keep(kept, linked=True)
                     result.unchanged.append(kept)

@@ -2,10 +2,10 @@
 Dask cluster.
 
 Converting one document (parse, map, validate, render its files) is a pure function of its
-source bytes, so a batch maps `convert_and_render` over the inputs.  Every executor yields
-the results **in input order** and keeps only a bounded window of documents in flight, so
-the output stays byte-identical whatever runs the work and memory stays flat however many
-inputs there are; the dataset writer consumes the stream in the main process.
+source bytes and file name, so a batch maps `convert_and_render` over the inputs.  Every
+executor yields the results **in input order** and keeps only a bounded window of documents
+in flight, so the output stays byte-identical whatever runs the work and memory stays flat
+however many inputs there are; the dataset writer consumes the stream in the main process.
 
     with make_executor("local", jobs=2) as executor:
         prefetch = Prefetch(executor, to_convert, iris)

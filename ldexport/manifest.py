@@ -255,6 +255,7 @@ class Table(MutableMapping[str, E], Generic[E]):
         #: the database file (None: in memory), for `reader`
         self.path = path
         self._pending: dict[str, E] = {}
+        self._pending_raw: dict[str, str] = {}  # rows copied as their JSON text (`put_raw`)
         cols = "".join(f', "{c}" TEXT' for c in columns)
         marks = ", ?" * len(columns)
         self._insert = f'INSERT OR REPLACE INTO "{name}" VALUES (?, ?{marks})'
@@ -292,11 +293,31 @@ class Table(MutableMapping[str, E], Generic[E]):
         pending = self._pending.get(key)
         if pending is not None:
             return pending
+        text = self.raw(key)
+        return None if text is None else self.kind(**json.loads(text))
+
+    def raw(self, key: str) -> str | None:
+        """An entry's JSON text, as manifest.json holds it (or None)."""
+        pending = self._pending.get(key)
+        if pending is not None:
+            return _json(_fields(pending))
+        text = self._pending_raw.get(key)
+        if text is not None:
+            return text
         row = self.db.execute(self._get, (key,)).fetchone()
-        return None if row is None else self.kind(**json.loads(row[0]))
+        return None if row is None else str(row[0])
+
+    def put_raw(self, key: str, text: str) -> None:
+        """Set an entry from its JSON text (`raw` of another table): a carried-over file's
+        row is copied, not read into a FileInfo and written again."""
+        assert not self.columns, "an entry copied as text has no columns"
+        self._pending.pop(key, None)
+        self._pending_raw[key] = text
+        if len(self._pending_raw) >= self._BATCH:
+            self.flush()
 
     def __contains__(self, key: object) -> bool:
-        if key in self._pending:
+        if key in self._pending or key in self._pending_raw:
             return True
         return self.db.execute(self._get, (key,)).fetchone() is not None
 
@@ -367,12 +388,13 @@ class Table(MutableMapping[str, E], Generic[E]):
 
     # -- MutableMapping
     def __setitem__(self, key: str, value: E) -> None:
+        self._pending_raw.pop(key, None)
         self._pending[key] = value
         if len(self._pending) >= self._BATCH:
             self.flush()
 
     def __delitem__(self, key: str) -> None:
-        pending = self._pending.pop(key, None)
+        pending = self._pending.pop(key, None) or self._pending_raw.pop(key, None)
         self.flush()
         cursor = self.db.execute(f'DELETE FROM "{self.name}" WHERE key = ?', (key,))
         if pending is None and cursor.rowcount == 0:
@@ -380,13 +402,15 @@ class Table(MutableMapping[str, E], Generic[E]):
 
     def flush(self) -> None:
         """Send the buffered writes to SQLite."""
-        if not self._pending:
+        if not self._pending and not self._pending_raw:
             return
         rows = [
             (key, _json(_fields(v)), *(getattr(v, c) for c in self.columns))
             for key, v in self._pending.items()
         ]
+        rows += self._pending_raw.items()
         self._pending.clear()
+        self._pending_raw.clear()
         self.db.executemany(self._insert, rows)
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -147,3 +147,17 @@ def test_rows_keep_entries_in_order_and_the_last_one_may_still_change() -> None:
     assert len(rows) == 5 and rows == kept and list(rows) == kept
     assert kept[2] in rows and Outcome("in/9.txt") not in rows
     assert rows != kept[:4]
+
+
+def test_a_row_copied_as_text_reads_as_its_entry() -> None:
+    old = Table.of(FileInfo, {"a.ttl": FileInfo(1, "aa"), "b.ttl": FileInfo(2, "bb")})
+    new = Table.of(FileInfo, {})
+    new._BATCH = 2  # type: ignore[misc]
+    for key in ("b.ttl", "a.ttl"):
+        text = old.raw(key)
+        assert text is not None
+        new.put_raw(key, text)
+        assert key in new and new[key] == old[key] and new.raw(key) == text
+    new["c.ttl"] = FileInfo(3, "cc")
+    assert new.raw("c.ttl") == '{"bytes": 3, "sha256": "cc"}' and old.raw("c.ttl") is None
+    assert list(new.raw_items()) == [*old.raw_items(), ("c.ttl", new.raw("c.ttl"))]
