@@ -1055,7 +1055,7 @@ _Subject = tuple[str, str, set[tuple[str, ox.NamedNode | ox.Literal]]]
 
 def write_provenance(
     out: IO[bytes] | HashingWriter,
-    documents: Table[DocumentEntry] | Iterable[DocumentEntry],
+    table: Table[DocumentEntry],
     iris: Iris,
     votes: Iterable[VotesEntry] = (),
 ) -> None:
@@ -1065,11 +1065,6 @@ def write_provenance(
     in that order (`Table.select`), so memory holds a few hundred subjects, the runs and
     agents (one per conversion time and ldexport version) and the votes graphs; a run lists
     what it used, one triple per source it converted."""
-    table = (
-        documents
-        if isinstance(documents, Table)
-        else Table.of(DocumentEntry, {e.name: e for e in documents})
-    )
     P = str(PROV)
     xsd_dt = str(XSD.dateTime)
     entity = (RDF_TYPE, ox.NamedNode(P + "Entity"))
@@ -1078,12 +1073,15 @@ def write_provenance(
     def lit(v: str, dt: str | None = None) -> ox.Literal:
         return ox.Literal(v, datatype=ox.NamedNode(dt)) if dt else ox.Literal(v)
 
+    def agent_iri(version: str) -> str:
+        return f"https://pypi.org/project/ldexport/{version}/"
+
     def agent_of(version: str) -> str:
-        agent = f"https://pypi.org/project/ldexport/{version}/"
-        label = f"ldexport {agent.rstrip('/').rsplit('/', 1)[1]}"
+        """The agent of a version, described once among the `small` subjects."""
+        agent = agent_iri(version)
         small[agent] = {
             (RDF_TYPE, ox.NamedNode(P + "SoftwareAgent")),
-            (str(RDFS.label), lit(label)),
+            (str(RDFS.label), lit(f"ldexport {version}")),
         }
         return agent
 
@@ -1116,10 +1114,7 @@ def write_provenance(
             entity,
             (P + "wasGeneratedBy", ox.NamedNode(run_of(v.imported_at))),
             (P + "generatedAtTime", lit(v.imported_at, xsd_dt)),
-            (
-                P + "wasAttributedTo",
-                ox.NamedNode(f"https://pypi.org/project/ldexport/{v.ldexport_version}/"),
-            ),
+            (P + "wasAttributedTo", ox.NamedNode(agent_iri(v.ldexport_version))),
             (str(DCTERMS.identifier), lit(v.symbol)),
             (str(RDFS.comment), lit("Recorded votes from: " + "; ".join(v.sources))),
         }
@@ -1137,10 +1132,7 @@ def write_provenance(
                 (P + "wasGeneratedBy", ox.NamedNode(run_of(stamp))),
                 (P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{digest}")),
                 (P + "generatedAtTime", lit(stamp, xsd_dt)),
-                (
-                    P + "wasAttributedTo",
-                    ox.NamedNode(f"https://pypi.org/project/ldexport/{version}/"),
-                ),
+                (P + "wasAttributedTo", ox.NamedNode(agent_iri(version))),
                 (str(DCTERMS.identifier), lit(symbol)),
             }
             yield f"<{graph}>", graph, po
@@ -1756,11 +1748,7 @@ def publish_dataset(
                 )
                 writer.manifest.failed[digest] = replace(known_failure, source_stat=stat)
                 continue
-            same = (
-                reusable.documents.where(source_sha256=digest, source_name=path.name)
-                if reusable
-                else []
-            )
+            same = reusable.made_from(digest, path) if reusable else []
             if same:
                 assert reusable is not None
                 for entry in same:
@@ -1848,8 +1836,7 @@ def publish_dataset(
                 p.name for p in stage.previous.iterdir() if p.name.endswith(_GENERATED_SUFFIXES)
             }
         result.kept_files = stage.keep_foreign(owned)
-        manifest.write_json(stage.path / MANIFEST_NAME)
-        manifest.seal(stage.path / MANIFEST_NAME)
+        manifest.write(stage.path)
         writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
     return result
@@ -1945,7 +1932,7 @@ def publish_votes(
     (`new`: entry and file name -> bytes) replace any earlier votes of the same resolution,
     and the dumps of the shards that changed, the catalogue, provenance and manifest are
     written again.  `lines` go to validation-report.txt, one per votes graph."""
-    from ldexport.manifest import MANIFEST_NAME, PublishError
+    from ldexport.manifest import PublishError
     from ldexport.publish import atomic_write
 
     with Staging(out_dir) as stage:
@@ -2001,8 +1988,7 @@ def publish_votes(
         manifest.files[REPORT] = FileInfo.of(stage.path / REPORT)
         owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
         result.kept_files = stage.keep_foreign(owned)
-        manifest.write_json(stage.path / MANIFEST_NAME)
-        manifest.seal(stage.path / MANIFEST_NAME)
+        manifest.write(stage.path)
         writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
     return result

@@ -330,11 +330,7 @@ def unknown_sources(
     out = []
     for path in inputs:
         try:
-            digest = digests(path)[0]
-            failed = previous.failed.get(digest)
-            if previous.documents.has(source_sha256=digest, source_name=path.name) or (
-                failed is not None and failed.source_path == str(path)
-            ):
+            if previous.knows(digests(path)[0], path):
                 continue
         except OSError:
             continue

@@ -46,7 +46,7 @@ from collections.abc import (
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Generic, TypeVar
+from typing import IO, Any, TypeVar
 
 from ldexport import __version__
 from ldexport.errors import LdexportError
@@ -226,7 +226,7 @@ class FailedSource:
 E = TypeVar("E")
 
 
-class Table(MutableMapping[str, E], Generic[E]):
+class Table(MutableMapping[str, E]):
     """A large section of the manifest (name -> entry) in an SQLite table instead of memory.
 
     At 25,000 documents the entries of the documents and of their 150,000 files took 100 MiB
@@ -235,7 +235,7 @@ class Table(MutableMapping[str, E], Generic[E]):
     manifest is written by copying rows.  Iteration is in key order (SQLite's BINARY
     collation compares UTF-8 bytes: code point order, as `sorted`).  Writes are buffered and
     sent `_BATCH` rows at a time; `columns` (fields of the entries) are kept beside the JSON
-    and indexed, for `where`."""
+    and indexed, for `where`, `has` and `select`."""
 
     _BATCH = 2000
 
@@ -252,7 +252,7 @@ class Table(MutableMapping[str, E], Generic[E]):
         self.name = name
         self.kind = kind
         self.columns = columns
-        #: the database file (None: in memory), for `reader`
+        #: the database file (None: a temporary one), for another process (`__reduce__`)
         self.path = path
         self._pending: dict[str, E] = {}
         self._pending_raw: dict[str, str] = {}  # rows copied as their JSON text (`put_raw`)
@@ -274,7 +274,7 @@ class Table(MutableMapping[str, E], Generic[E]):
     ) -> Table[E]:
         """A table holding `rows`, in a private temporary database (SQLite keeps it in its
         page cache, and in a file it deletes once past that)."""
-        table = cls(_connect(""), "rows", kind, columns)
+        table = cls(scratch_database(), "rows", kind, columns)
         table.update(rows)
         return table
 
@@ -341,50 +341,45 @@ class Table(MutableMapping[str, E], Generic[E]):
         return iter(self.db.execute(f'SELECT key, value FROM "{self.name}" ORDER BY key'))
 
     def where(self, **equal: str) -> list[E]:
-        """The entries whose columns (of `columns`) have these values, in key order."""
+        """The entries whose fields have these values, in key order."""
         self.flush()
-        test = " AND ".join(f'"{c}" = ?' for c in equal)
-        rows = self.db.execute(
-            f'SELECT value FROM "{self.name}" WHERE {test} ORDER BY key', tuple(equal.values())
-        )
+        test, args = self._condition(equal)
+        rows = self.db.execute(f'SELECT value FROM "{self.name}"{test} ORDER BY key', args)
         return [self.kind(**json.loads(v)) for (v,) in rows]
 
     def select(
         self,
         fields: tuple[str, ...],
         *,
-        where: tuple[str, str] | None = None,
+        where: dict[str, str] | None = None,
         distinct: bool = False,
         order_by_iri: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
-        """Fields of the entries, read by SQLite from their JSON (no entry is made): those
-        whose field `where[0]` is `where[1]`; `order_by_iri`: in the order Turtle sorts the
-        IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
+        """Fields of the entries, read by SQLite from their JSON (no entry is made), of those
+        whose fields have the values `where` gives; `order_by_iri`: in the order Turtle
+        sorts the IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
         self.flush()
-
-        def field(name: str) -> str:
-            return f"json_extract(value, '$.{name}')"
-
-        columns = ", ".join(map(field, fields))
-        sql = f'SELECT {"DISTINCT " if distinct else ""}{columns} FROM "{self.name}"'
-        args: list[str] = []
-        if where is not None:  # by its indexed column when it is one
-            sql += (
-                f' WHERE "{where[0]}" = ?'
-                if where[0] in self.columns
-                else f" WHERE {field(where[0])} = ?"
-            )
-            args.append(where[1])
+        columns = ", ".join(map(_field, fields))
+        test, args = self._condition(where or {})
+        sql = f'SELECT {"DISTINCT " if distinct else ""}{columns} FROM "{self.name}"{test}'
         if order_by_iri is not None:
-            sql += f" ORDER BY '<' || {field(order_by_iri)} || '>'"
+            sql += f" ORDER BY '<' || {_field(order_by_iri)} || '>'"
         return iter(self.db.execute(sql, args))
 
     def has(self, **equal: str) -> bool:
-        """Whether an entry's columns have these values."""
+        """Whether an entry's fields have these values."""
         self.flush()
-        test = " AND ".join(f'"{c}" = ?' for c in equal)
-        query = f'SELECT 1 FROM "{self.name}" WHERE {test} LIMIT 1'
-        return self.db.execute(query, tuple(equal.values())).fetchone() is not None
+        test, args = self._condition(equal)
+        query = f'SELECT 1 FROM "{self.name}"{test} LIMIT 1'
+        return self.db.execute(query, args).fetchone() is not None
+
+    def _condition(self, equal: dict[str, str]) -> tuple[str, tuple[str, ...]]:
+        """A WHERE clause testing fields for equality: by their indexed column where they
+        have one (`columns`), else in the JSON."""
+        if not equal:
+            return "", ()
+        tests = (f'"{f}" = ?' if f in self.columns else f"{_field(f)} = ?" for f in equal)
+        return " WHERE " + " AND ".join(tests), tuple(equal.values())
 
     # -- MutableMapping
     def __setitem__(self, key: str, value: E) -> None:
@@ -425,6 +420,11 @@ class Table(MutableMapping[str, E], Generic[E]):
             yield key, self.kind(**json.loads(value))
 
 
+def _field(name: str) -> str:
+    """An entry's field, read from its JSON row by SQLite."""
+    return f"json_extract(value, '$.{name}')"
+
+
 class _Items(ItemsView[str, E]):
     _mapping: Table[E]
 
@@ -439,7 +439,7 @@ class _Values(ValuesView[E]):
         return (value for _, value in self._mapping._rows())
 
 
-class Rows(Collection[E], Generic[E]):
+class Rows(Collection[E]):
     """A list of flat dataclass entries (`Table`'s JSON rows) in a private temporary SQLite
     database: what a publish reports per input, which must not grow the process with the
     corpus.  The entry appended last is held as it is and may still be changed until the
@@ -454,7 +454,7 @@ class Rows(Collection[E], Generic[E]):
     def append(self, entry: E) -> None:
         if self._last is not None:
             if self._db is None:
-                self._db = _connect("")
+                self._db = scratch_database()
                 self._db.execute("CREATE TABLE rows (value TEXT NOT NULL)")
             self._db.execute("INSERT INTO rows VALUES (?)", (_json(_fields(self._last)),))
         self._last = entry
@@ -512,6 +512,11 @@ def scratch_database() -> sqlite3.Connection:
 
 #: the documents' fields kept as columns (`Table.where`): what an incremental publish looks up
 _DOCUMENT_COLUMNS = ("source_sha256", "source_path", "source_name")
+
+
+def _source(digest: str, path: Path) -> dict[str, str]:
+    """What identifies a source for reuse: its bytes and its file name."""
+    return {"source_sha256": digest, "source_name": path.name}
 
 
 def _documents() -> Table[DocumentEntry]:
@@ -578,18 +583,34 @@ class Manifest:
             Table(db, "files", FileInfo, (), path, create=False),
         )
 
+    def made_from(self, digest: str, path: Path) -> list[DocumentEntry]:
+        """The documents converted from these bytes under this file name: what a publish may
+        carry over for the source `path` (a symbol may come from the file name, so the same
+        bytes under another name are other documents)."""
+        return self.documents.where(**_source(digest, path))
+
+    def knows(self, digest: str, path: Path) -> bool:
+        """Whether the bytes `digest` at `path` gave documents (`made_from`), or failed at
+        this same path: a publish need not convert them."""
+        failed = self.failed.get(digest)
+        if failed is not None and failed.source_path == str(path):
+            return True
+        return self.documents.has(**_source(digest, path))
+
     def commit(self) -> None:
         """Send every buffered entry to the database (another process may then read it)."""
         for table in (self.documents, self.files):
             table.flush()
             table.db.commit()
 
-    def seal(self, json_path: Path) -> None:
-        """Record, with the tables, manifest.json (`write_json` into `json_path`) and the
-        sections that are not tables, so that `open` can stand for that manifest.json; and
-        write the database to `MANIFEST_DB` beside it (from a `create`d manifest).  The copy
-        (VACUUM INTO) holds the rows in key order whatever order they came in: the same
-        manifest makes the same bytes.  The tables stay readable here."""
+    def write(self, out_dir: Path) -> None:
+        """manifest.json in `out_dir`; and, for a `create`d manifest, `MANIFEST_DB` beside it,
+        which records that manifest.json (sha256) and the sections that are not tables, so
+        that `open` can stand for it.  The database is copied (VACUUM INTO) with its rows in
+        key order whatever order they came in: the same manifest makes the same bytes.  The
+        tables stay readable here."""
+        json_path = out_dir / MANIFEST_NAME
+        self.write_json(json_path)
         db = self.documents.db
         scratch = self.documents.path
         if self.files.db is not db or scratch is None:
@@ -614,7 +635,7 @@ class Manifest:
             ],
         )
         db.commit()
-        target = json_path.parent / MANIFEST_DB
+        target = out_dir / MANIFEST_DB
         target.unlink(missing_ok=True)
         db.execute("VACUUM INTO ?", (str(target),))
         scratch.unlink()  # open here until this manifest is gone
@@ -767,7 +788,7 @@ class SourceDigests:
         if self._documents is not None:
             name = str(path)
             found = self._documents.select(
-                ("source_stat", "source_sha256"), where=("source_path", name), distinct=True
+                ("source_stat", "source_sha256"), where={"source_path": name}, distinct=True
             )
             known = [(json.loads(stat), sha256) for stat, sha256 in found if stat]
             for stat, sha256 in [*self._failed.get(name, []), *known]:

@@ -81,8 +81,7 @@ def test_the_same_manifest_makes_the_same_database_bytes(tmp_path: Path) -> None
         for name in order:
             manifest.documents[name] = entry(name, name.lower(), f"/in/{name}")
             manifest.files[f"{name}.ttl"] = FileInfo(len(name), name.lower())
-        manifest.write_json(out / MANIFEST_NAME)
-        manifest.seal(out / MANIFEST_NAME)
+        manifest.write(out)
         written.append(((out / MANIFEST_NAME).read_bytes(), (out / MANIFEST_DB).read_bytes()))
         reopened = Manifest.open(out)
         assert reopened is not None and list(reopened.documents) == sorted(names)
