@@ -41,8 +41,10 @@ from collections.abc import (
     Iterable,
     Iterator,
     MutableMapping,
+    Sequence,
     ValuesView,
 )
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -859,6 +861,26 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+def link_files(src_dir: Path, dst_dir: Path, names: Sequence[str]) -> None:
+    """`link_or_copy` of top-level files of one folder into another, by folder fds (a
+    worker process may do it: `Staging.reuse_later`)."""
+    flags = os.O_RDONLY | os.O_DIRECTORY
+    fds = (os.open(src_dir, flags), os.open(dst_dir, flags))
+    try:
+        for name in names:
+            _link_at(fds, name, src_dir, dst_dir)
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _link_at(fds: tuple[int, int], name: str, src_dir: Path, dst_dir: Path) -> None:
+    try:
+        os.link(name, name, src_dir_fd=fds[0], dst_dir_fd=fds[1])
+    except OSError:
+        link_or_copy(src_dir / name, dst_dir / name)
+
+
 class Staging:
     """Build a new output folder beside the old one and swap it in at the end.
 
@@ -871,14 +893,21 @@ class Staging:
     new output in place, and garbage that the next `Staging` removes.
     """
 
-    def __init__(self, out_dir: Path) -> None:
+    #: how many names `reuse_later` hands to a worker at a time
+    _LINK_BATCH = 5000
+
+    def __init__(self, out_dir: Path, background: Any = None) -> None:
         self.out_dir = out_dir.absolute()
         self.parent = self.out_dir.parent
         self.name = self.out_dir.name
         self.path = self.out_dir  # replaced by the staging folder on enter
+        #: worker processes that see this file system (`submit`), for `reuse_later`
+        self.background = background
         self._lock: IO[str] | None = None
         self._fds: tuple[int, int] | None = None
         self._previous: Path | None = None
+        self._later: list[str] = []
+        self._linking: list[Future[None]] = []
         self.committed = False
 
     # names of the hidden siblings
@@ -923,12 +952,37 @@ class Staging:
             if self._fds is None:
                 flags = os.O_RDONLY | os.O_DIRECTORY
                 self._fds = (os.open(self.previous, flags), os.open(self.path, flags))
-            try:
-                os.link(rel, rel, src_dir_fd=self._fds[0], dst_dir_fd=self._fds[1])
-                return
-            except OSError:
-                pass
-        link_or_copy(self.previous / rel, self.path / rel)
+            _link_at(self._fds, rel, self.previous, self.path)
+        else:
+            link_or_copy(self.previous / rel, self.path / rel)
+
+    def reuse_later(self, rel: str) -> None:
+        """`reuse` of a top-level file, done by a `background` worker, a batch of names at a
+        time, while this process goes on (a publish of 25,000 unchanged documents spent 2 s
+        linking their 150,000 files); `settle` waits until they are in place."""
+        if self.background is None or "/" in rel:
+            self.reuse(rel)
+            return
+        self._later.append(rel)
+        if len(self._later) >= self._LINK_BATCH:
+            self._send_links()
+
+    def _send_links(self) -> None:
+        if self._later:
+            assert self.previous is not None
+            job = self.background.submit(link_files, self.previous, self.path, self._later)
+            self._linking.append(job)
+            self._later = []
+
+    def settle(self) -> None:
+        """Wait until the files given to `reuse_later` are in place; raise what failed."""
+        self._send_links()
+        linking, self._linking = self._linking, []
+        try:
+            for job in linking:
+                job.result()
+        finally:
+            wait(linking)
 
     def _close_fds(self) -> None:
         if self._fds is not None:
@@ -957,6 +1011,7 @@ class Staging:
     def commit(self) -> None:
         """Swap the staging folder in as the output; the old output is removed after
         (`remove_later`)."""
+        self.settle()
         self._close_fds()
         os.chmod(self.path, 0o755 & ~_umask())
         _fsync_dir(self.path)
@@ -984,6 +1039,8 @@ class Staging:
         tb: TracebackType | None,
     ) -> None:
         self._close_fds()
+        self._later = []
+        wait(self._linking)  # no worker may still be linking into the folder removed here
         try:
             if not self.committed and self.path != self.out_dir:
                 shutil.rmtree(self.path, ignore_errors=True)

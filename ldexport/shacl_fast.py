@@ -29,6 +29,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, cast
 
 from pyshacl.rdfutil.compare import compare_literal
@@ -588,8 +589,13 @@ class SparqlConstraint:
     binds_this: bool
     messages: tuple[str, ...]
     screen: Screen
-    #: the predicates of the query's triple patterns, when each names one (`query_predicates`)
-    predicates: frozenset[Node] | None = None
+
+    @cached_property
+    def predicates(self) -> frozenset[Node] | None:
+        """The predicates of the query's triple patterns, when each names one
+        (`query_predicates`): worked out when a screen first lets a focus node through, as
+        most documents never need it and parsing the queries took a worker 2 s to start."""
+        return query_predicates(self.query)
 
     def results(self, idx: Index, shape: Shape, focus: Node) -> list[Result]:
         if not self.screen(idx, focus):
@@ -666,7 +672,7 @@ def _sparql(g: Graph, shape: Node, node: Node) -> SparqlConstraint:
     messages = tuple(str(m) for m in g.objects(node, SH.message))
     binds_this = re.search(r"([\s{}()])[\$\?]this", select) is not None
     query = f"{prefixes}\n{select}"
-    return SparqlConstraint(node, query, binds_this, messages, screen, query_predicates(query))
+    return SparqlConstraint(node, query, binds_this, messages, screen)
 
 
 def query_predicates(query: str) -> frozenset[Node] | None:
