@@ -1795,9 +1795,10 @@ def publish_dataset(
                     if entry.name in writer.manifest.documents:
                         result.warnings.append(f"{path}: {entry.symbol} {_DUPLICATE}")
                         continue
+                    old_files = reusable.files.raw_many(entry.files)
                     for rel in entry.files:
                         stage.reuse_later(rel)
-                        old = reusable.files.raw(rel)
+                        old = old_files.get(rel)
                         if old is not None:
                             files.put_raw(rel, old)
                         else:
@@ -1863,7 +1864,7 @@ def publish_dataset(
                 old = previous.files.get(rel) if previous else None
                 manifest.files[rel] = old if old is not None else FileInfo.of(stage.path / rel)
         if previous:
-            gone = [n for n in previous.documents if n not in manifest.documents]
+            gone = list(previous.documents.missing_from(manifest.documents))
             result.removed = sorted(previous.documents[n].symbol for n in gone)
         manifest.problems = [line for o in result.outcomes for line in o.problems]
         (stage.path / REPORT).write_bytes(report_text(result).encode())

@@ -35,7 +35,7 @@ from ldexport.model import Resolution
 from ldexport.symbols import file_name
 
 if TYPE_CHECKING:
-    from ldexport.manifest import Manifest
+    from ldexport.manifest import Manifest, SourceDigests
 
 #: The names `make_executor` knows.
 EXECUTORS = ("local", "dask")
@@ -324,15 +324,12 @@ def to_convert(inputs: Sequence[Path], out_dir: Path, base_iri: str) -> list[Pat
 
 
 def unknown_sources(
-    inputs: Sequence[Path], previous: Manifest, digests: Callable[[Path], tuple[str, Any]]
+    inputs: Sequence[Path], previous: Manifest, digests: SourceDigests
 ) -> list[Path]:
-    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it)."""
-    out = []
-    for path in inputs:
-        try:
-            if previous.knows(digests(path)[0], path):
-                continue
-        except OSError:
-            continue
-        out.append(path)
-    return out
+    """`to_convert` against a manifest already read (`digests`: a `SourceDigests` of it,
+    which keeps the answers for the publish that follows)."""
+    return [
+        path
+        for path, digest in digests.ahead(inputs)
+        if digest is not None and not previous.knows(digest, path)
+    ]

@@ -32,6 +32,7 @@ import json
 import os
 import shutil
 import sqlite3
+import struct
 import subprocess
 import tempfile
 from collections.abc import (
@@ -309,6 +310,13 @@ class Table(MutableMapping[str, E]):
         row = self.db.execute(self._get, (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def raw_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """`raw` of several keys (those present), in one query: the files of a document."""
+        self.flush()
+        marks = ", ".join("?" * len(keys))
+        query = f'SELECT key, value FROM "{self.name}" WHERE key IN ({marks})'
+        return dict(self.db.execute(query, tuple(keys)))
+
     def put_raw(self, key: str, text: str) -> None:
         """Set an entry from its JSON text (`raw` of another table): a carried-over file's
         row is copied, not read into a FileInfo and written again."""
@@ -330,6 +338,17 @@ class Table(MutableMapping[str, E]):
     def __iter__(self) -> Iterator[str]:
         self.flush()
         return (key for (key,) in self.db.execute(f'SELECT key FROM "{self.name}" ORDER BY key'))
+
+    def missing_from(self, other: Table[Any]) -> Iterator[str]:
+        """The keys of this table that `other` does not hold, in key order (both tables
+        read in key order side by side, not a lookup per key)."""
+        theirs = iter(other)
+        their = next(theirs, None)
+        for key in self:
+            while their is not None and their < key:
+                their = next(theirs, None)
+            if their != key:
+                yield key
 
     def items(self) -> ItemsView[str, E]:
         return _Items(self)
@@ -770,7 +789,13 @@ class SourceDigests:
     a file rewritten with its old size and mtime is hashed again too; so is every file of a
     folder that was copied or moved elsewhere (new path or ctime).  Otherwise: sha256."""
 
+    #: an answer kept by `ahead`: 8 bytes of the path's hash, the sha256 (zeros: the file
+    #: could not be read), size, mtime, ctime
+    _KEPT = struct.Struct("<8s32sQqq")
+
     def __init__(self, previous: Manifest | None = None, manifest: Path | None = None) -> None:
+        self._kept = bytearray()
+        self._next = 0  # the offset in `_kept` of the answer the next call may take
         self._documents: Table[DocumentEntry] | None = None
         self._failed: dict[str, list[tuple[list[int] | None, str]]] = {}
         self._racy = 0
@@ -784,8 +809,33 @@ class SourceDigests:
         for sha, f in previous.failed.items():
             self._failed.setdefault(f.source_path, []).append((f.source_stat, sha))
 
+    def ahead(self, paths: Iterable[Path]) -> Iterator[tuple[Path, str | None]]:
+        """Each path with its sha256 (None: the file cannot be read), the answers kept, 64
+        bytes each, for the calls that follow for the same paths in the same order: a publish
+        looks its inputs up once to know what to convert ahead, then once more as it goes
+        (a lookup took 25 microseconds; 25,000 of them, twice, were 1.2 s)."""
+        for path in paths:
+            try:
+                digest, key = self._look_up(path)
+            except OSError:
+                self._kept += self._KEPT.pack(_path_hash(path), bytes(32), 0, 0, 0)
+                yield path, None
+                continue
+            self._kept += self._KEPT.pack(_path_hash(path), bytes.fromhex(digest), *key)
+            yield path, digest
+
     def __call__(self, path: Path) -> tuple[str, list[int]]:
         """The file's sha256 and its stat (`stat_key`); raises OSError."""
+        if self._next < len(self._kept):
+            hashed, digest, *key = self._KEPT.unpack_from(self._kept, self._next)
+            self._next += self._KEPT.size
+            if self._next == len(self._kept):  # all taken
+                self._kept, self._next = bytearray(), 0
+            if hashed == _path_hash(path) and digest != bytes(32):
+                return digest.hex(), key
+        return self._look_up(path)
+
+    def _look_up(self, path: Path) -> tuple[str, list[int]]:
         key = stat_key(path.stat())
         if self._documents is not None:
             name = str(path)
@@ -797,6 +847,10 @@ class SourceDigests:
                 if stat == key and stat[2] < self._racy:
                     return sha256, key
         return sha256_file(path), key
+
+
+def _path_hash(path: Path) -> bytes:
+    return hashlib.blake2b(str(path).encode(), digest_size=8).digest()
 
 
 def read_manifest(out_dir: Path) -> Manifest | None:

@@ -140,3 +140,37 @@ def test_a_worker_sends_back_bytes_and_a_summary_not_a_graph() -> None:
     assert item.triples == len(full.graph)
     # a Converted with its graph still travels whole
     assert len(pickle.loads(pickle.dumps(full)).graph) == len(full.graph)
+
+
+def test_a_republish_with_workers_links_the_unchanged_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files of unchanged documents are hard-linked by the workers (`reuse_later`), a
+    few names at a time here: the same bytes as in-process, the same inodes as before."""
+    from ldexport.manifest import Staging
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(Staging, "_LINK_BATCH", 2)
+    sources = tmp_path / "in"
+    sources.mkdir()
+    inputs = [sources / p.name for p in INPUTS]
+    for src, dst in zip(INPUTS, inputs, strict=True):
+        dst.write_bytes(src.read_bytes())
+    iris = Iris()
+    outs = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"j{jobs}"
+        with LocalExecutor(jobs) as executor:
+            publish_dataset(inputs, out, iris, executor=executor)
+        before = (out / "S_RES_1590_2005.ttl").stat().st_ino
+        changed = sources / "A_RES_80_10.md"
+        original = changed.read_bytes()
+        changed.write_bytes(original + b"\n")
+        with LocalExecutor(jobs) as executor:
+            result = publish_dataset(inputs, out, iris, executor=executor)
+        changed.write_bytes(original)
+        assert len(result.unchanged) == 4 and (out / "S_RES_1590_2005.ttl").stat().st_ino == before
+        outs[jobs] = tree(out)
+    for stats in ("manifest.json", ".ldexport/manifest.sqlite"):  # the sources' mtimes differ
+        assert outs[1].pop(stats) != b"" and outs[2].pop(stats) != b""
+    assert outs[1] == outs[2]

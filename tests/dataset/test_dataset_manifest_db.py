@@ -19,6 +19,7 @@ from ldexport.manifest import (
     Rows,
     Table,
     read_manifest,
+    stat_key,
 )
 
 
@@ -160,3 +161,35 @@ def test_a_row_copied_as_text_reads_as_its_entry() -> None:
     new["c.ttl"] = FileInfo(3, "cc")
     assert new.raw("c.ttl") == '{"bytes": 3, "sha256": "cc"}' and old.raw("c.ttl") is None
     assert list(new.raw_items()) == [*old.raw_items(), ("c.ttl", new.raw("c.ttl"))]
+
+
+def test_rows_of_several_keys_in_one_query_and_the_keys_another_table_lacks() -> None:
+    old = Table.of(FileInfo, {k: FileInfo(i, k) for i, k in enumerate(["a", "b", "c", "é"])})
+    old["d"] = FileInfo(9, "d")  # still buffered: raw_many sends it first
+    assert old.raw_many(["d", "b", "x"]) == {"d": old.raw("d"), "b": old.raw("b")}
+    new = Table.of(FileInfo, {"b": FileInfo(1, "b"), "c": FileInfo(2, "c"), "z": FileInfo(0, "")})
+    assert list(old.missing_from(new)) == ["a", "d", "é"]
+    assert list(new.missing_from(old)) == ["z"]
+    assert list(old.missing_from(Table.of(FileInfo, {}))) == list(old)
+
+
+def test_source_digests_looked_up_ahead_are_not_looked_up_again(tmp_path: Path) -> None:
+    from ldexport.manifest import SourceDigests, sha256_file
+
+    paths = [tmp_path / f"{i}.txt" for i in range(4)]
+    for i, path in enumerate(paths):
+        path.write_text(f"text {i}")
+    gone = tmp_path / "gone.txt"
+    digests = SourceDigests()
+    found = list(digests.ahead([*paths[:2], gone, *paths[2:]]))
+    assert found == [
+        (p, None if p == gone else sha256_file(p)) for p in [*paths[:2], gone, *paths[2:]]
+    ]
+    paths[0].write_text("changed since")  # the answer kept is taken: no second look
+    assert digests(paths[0])[0] == found[0][1]
+    assert digests(paths[1]) == (found[1][1], stat_key(paths[1].stat()))
+    with pytest.raises(OSError):  # what could not be read is looked at again
+        digests(gone)
+    assert digests(paths[3])[0] == sha256_file(paths[3])  # out of order: looked up
+    paths[2].write_text("changed too")
+    assert digests(paths[2])[0] == sha256_file(paths[2])  # the kept answers are out of step
