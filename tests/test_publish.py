@@ -171,3 +171,15 @@ def test_fast_schema_check_agrees_with_jsonschema(path: Path) -> None:
             verdict = _fast_validator().is_valid(changed)
             assert verdict == _validator().is_valid(changed), label
             assert verdict == (label == "date not in the calendar"), label  # formats: not checked
+
+
+def test_a_folder_gives_its_document_files_sorted(tmp_path: Path) -> None:
+    for name in ["b.pdf", "a.TXT", "README.md", "sources.md", ".hidden.txt", "notes.csv", "c."]:
+        (tmp_path / name).write_text("x")
+    (tmp_path / "d.txt").mkdir()  # a folder, whatever its name
+    given = tmp_path / "notes.csv"  # a file named is taken as it is
+    assert expand_inputs([str(tmp_path), str(given)]) == [
+        tmp_path / "a.TXT",
+        tmp_path / "b.pdf",
+        given,
+    ]
