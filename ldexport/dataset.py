@@ -469,9 +469,15 @@ class DatasetWriter:
         at = _SPOOLED.pack(offset, *(len(piece) for piece in pieces))
         self._spooled.execute("INSERT INTO spooled VALUES (?, ?)", (name, at))
 
-    def keep(self, entry: DocumentEntry, label: str | None = None, linked: bool = False) -> None:
+    def keep(
+        self,
+        entry: DocumentEntry,
+        label: str | None = None,
+        linked: bool = False,
+        text: str | None = None,
+    ) -> None:
         """Record a document carried over from the previous output (`linked`: its files
-        are known to be in place: no need to look)."""
+        are known to be in place: no need to look; `text`: its manifest row, unchanged)."""
         if entry.name in self.manifest.documents:
             raise ValueError(f"{entry.symbol} is already in the dataset")
         if not linked and not (self.out_dir / f"{entry.name}.ttl").is_file():
@@ -480,7 +486,10 @@ class DatasetWriter:
             self._labels[entry.shard] = (
                 label or _previous_label(self.previous, entry.shard) or entry.shard
             )
-        self.manifest.documents[entry.name] = entry
+        if text is None:
+            self.manifest.documents[entry.name] = entry
+        else:
+            self.manifest.documents.put_raw(entry.name, text, entry)
 
     def add_votes(self, entry: VotesEntry, label: str | None = None) -> None:
         """Record a votes graph whose files are already in `out_dir`."""
@@ -525,9 +534,10 @@ class DatasetWriter:
         catalogue check are jobs for `background`; the main process meanwhile copies the
         corpus dumps and writes the catalogue."""
         by_shard: dict[str, list[_Member]] = {}
-        for e in self.manifest.documents.values():
-            by_shard.setdefault(e.shard, []).append(
-                _Member(e.name, e.graph, f"{e.name}.ttl", e.triples, False)
+        fields = ("name", "graph", "triples", "shard")  # read by SQLite: no entry is made
+        for name, graph, triples, shard in self.manifest.documents.select(fields):
+            by_shard.setdefault(shard, []).append(
+                _Member(name, graph, f"{name}.ttl", triples, False)
             )
         for v in self._votes.values():
             by_shard.setdefault(v.shard, []).append(
@@ -601,20 +611,23 @@ class DatasetWriter:
     def _record(self, rel: str, info: FileInfo) -> None:
         self.manifest.files[rel] = info
 
-    def _ttl_digest(self, member: _Member) -> str:
-        """The sha256 of a member's Turtle: known for documents, read for the others."""
-        known = self._ttl_sha256.get(member.name) if not member.votes else None
-        info = self.manifest.files.get(member.ttl)
-        if known is None and info is not None:
-            known = info.sha256
-        return known or sha256_file(self.out_dir / member.ttl)
+    def _ttl_digests(self, members: list[_Member]) -> list[str]:
+        """The sha256 of the members' Turtle: known for documents, read for the others."""
+        rows = self.manifest.files.raw_many([m.ttl for m in members])
+        out = []
+        for m in members:
+            known = self._ttl_sha256.get(m.name) if not m.votes else None
+            if known is None and m.ttl in rows:
+                known = json.loads(rows[m.ttl])["sha256"]
+            out.append(known or sha256_file(self.out_dir / m.ttl))
+        return out
 
     def _shard(
         self, shard: str, entries: list[_Member]
     ) -> ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]:
         """The previous output's shard, reused, when its graphs are the same; else the
         background job that writes it (`build_shard`)."""
-        digests = [self._ttl_digest(m) for m in entries]
+        digests = self._ttl_digests(entries)
         digest = _shard_digest(entries, digests)
         prev = self.previous.shards.get(shard) if self.previous else None
         files = shard_files(shard)
@@ -1791,7 +1804,7 @@ def publish_dataset(
             same = reusable.made_from(digest, path) if reusable else []
             if same:
                 assert reusable is not None and stage.previous is not None
-                for entry in same:
+                for entry, text in same:
                     if entry.name in writer.manifest.documents:
                         result.warnings.append(f"{path}: {entry.symbol} {_DUPLICATE}")
                         continue
@@ -1803,9 +1816,11 @@ def publish_dataset(
                             files.put_raw(rel, old)
                         else:
                             files[rel] = FileInfo.of(stage.previous / rel)
-                    kept = replace(entry, source_path=str(path), source_stat=stat)
-                    writer.keep(kept, linked=True)
-                    result.unchanged.append(kept)
+                    row: str | None = text  # the manifest row, as it was
+                    if entry.source_path != str(path) or entry.source_stat != stat:
+                        entry, row = replace(entry, source_path=str(path), source_stat=stat), None
+                    writer.keep(entry, linked=True, text=row)
+                    result.unchanged.append(entry, row)
                 continue
             outcome = Outcome(str(path))
             result.outcomes.append(outcome)

@@ -258,7 +258,8 @@ class Table(MutableMapping[str, E]):
         #: the database file (None: a temporary one), for another process (`__reduce__`)
         self.path = path
         self._pending: dict[str, E] = {}
-        self._pending_raw: dict[str, str] = {}  # rows copied as their JSON text (`put_raw`)
+        #: rows copied as their JSON text (`put_raw`): key -> (text, *column values)
+        self._pending_raw: dict[str, tuple[Any, ...]] = {}
         cols = "".join(f', "{c}" TEXT' for c in columns)
         marks = ", ?" * len(columns)
         self._insert = f'INSERT OR REPLACE INTO "{name}" VALUES (?, ?{marks})'
@@ -304,25 +305,30 @@ class Table(MutableMapping[str, E]):
         pending = self._pending.get(key)
         if pending is not None:
             return _json(_fields(pending))
-        text = self._pending_raw.get(key)
-        if text is not None:
-            return text
+        copied = self._pending_raw.get(key)
+        if copied is not None:
+            return str(copied[0])
         row = self.db.execute(self._get, (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def raw_many(self, keys: Sequence[str]) -> dict[str, str]:
-        """`raw` of several keys (those present), in one query: the files of a document."""
+        """`raw` of several keys (those present), a query per 500 of them: the files of a
+        document, the Turtle files of a shard."""
         self.flush()
-        marks = ", ".join("?" * len(keys))
-        query = f'SELECT key, value FROM "{self.name}" WHERE key IN ({marks})'
-        return dict(self.db.execute(query, tuple(keys)))
+        out: dict[str, str] = {}
+        for at in range(0, len(keys), 500):
+            chunk = tuple(keys[at : at + 500])
+            marks = ", ".join("?" * len(chunk))
+            query = f'SELECT key, value FROM "{self.name}" WHERE key IN ({marks})'
+            out.update(self.db.execute(query, chunk))
+        return out
 
-    def put_raw(self, key: str, text: str) -> None:
-        """Set an entry from its JSON text (`raw` of another table): a carried-over file's
-        row is copied, not read into a FileInfo and written again."""
-        assert not self.columns, "an entry copied as text has no columns"
+    def put_raw(self, key: str, text: str, entry: E | None = None) -> None:
+        """Set an entry from its JSON text (`raw` of another table): a carried-over row is
+        copied, not encoded again.  The `columns`, if any, are `entry`'s (what `text` holds)."""
+        assert entry is not None or not self.columns, "the columns' values come from the entry"
         self._pending.pop(key, None)
-        self._pending_raw[key] = text
+        self._pending_raw[key] = (text, *(getattr(entry, c) for c in self.columns))
         if len(self._pending_raw) >= self._BATCH:
             self.flush()
 
@@ -363,10 +369,14 @@ class Table(MutableMapping[str, E]):
 
     def where(self, **equal: str) -> list[E]:
         """The entries whose fields have these values, in key order."""
+        return [entry for entry, _ in self.where_raw(**equal)]
+
+    def where_raw(self, **equal: str) -> list[tuple[E, str]]:
+        """`where`, each entry with its JSON text."""
         self.flush()
         test, args = self._condition(equal)
         rows = self.db.execute(f'SELECT value FROM "{self.name}"{test} ORDER BY key', args)
-        return [self.kind(**json.loads(v)) for (v,) in rows]
+        return [(self.kind(**json.loads(v)), str(v)) for (v,) in rows]
 
     def select(
         self,
@@ -424,7 +434,7 @@ class Table(MutableMapping[str, E]):
             (key, _json(_fields(v)), *(getattr(v, c) for c in self.columns))
             for key, v in self._pending.items()
         ]
-        rows += self._pending_raw.items()
+        rows += ((key, *copied) for key, copied in self._pending_raw.items())
         self._pending.clear()
         self._pending_raw.clear()
         self.db.executemany(self._insert, rows)
@@ -472,14 +482,22 @@ class Rows(Collection[E]):
         self._last: E | None = None
         self._len = 0
 
-    def append(self, entry: E) -> None:
+    def append(self, entry: E, text: str | None = None) -> None:
+        """Add an entry; with its JSON `text` (a row carried over), one that will not change."""
         if self._last is not None:
-            if self._db is None:
-                self._db = scratch_database()
-                self._db.execute("CREATE TABLE rows (value TEXT NOT NULL)")
-            self._db.execute("INSERT INTO rows VALUES (?)", (_json(_fields(self._last)),))
-        self._last = entry
+            self._insert(_json(_fields(self._last)))
+            self._last = None
+        if text is None:
+            self._last = entry
+        else:
+            self._insert(text)
         self._len += 1
+
+    def _insert(self, text: str) -> None:
+        if self._db is None:
+            self._db = scratch_database()
+            self._db.execute("CREATE TABLE rows (value TEXT NOT NULL)")
+        self._db.execute("INSERT INTO rows VALUES (?)", (text,))
 
     def __len__(self) -> int:
         return self._len
@@ -604,11 +622,11 @@ class Manifest:
             Table(db, "files", FileInfo, (), path, create=False),
         )
 
-    def made_from(self, digest: str, path: Path) -> list[DocumentEntry]:
-        """The documents converted from these bytes under this file name: what a publish may
-        carry over for the source `path` (a symbol may come from the file name, so the same
-        bytes under another name are other documents)."""
-        return self.documents.where(**_source(digest, path))
+    def made_from(self, digest: str, path: Path) -> list[tuple[DocumentEntry, str]]:
+        """The documents converted from these bytes under this file name, each with its
+        row's JSON text: what a publish may carry over for the source `path` (a symbol may
+        come from the file name, so the same bytes under another name are other documents)."""
+        return self.documents.where_raw(**_source(digest, path))
 
     def knows(self, digest: str, path: Path) -> bool:
         """Whether the bytes `digest` at `path` gave documents (`made_from`), or failed at

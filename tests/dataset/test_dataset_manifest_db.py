@@ -193,3 +193,17 @@ def test_source_digests_looked_up_ahead_are_not_looked_up_again(tmp_path: Path) 
     assert digests(paths[3])[0] == sha256_file(paths[3])  # out of order: looked up
     paths[2].write_text("changed too")
     assert digests(paths[2])[0] == sha256_file(paths[2])  # the kept answers are out of step
+
+
+def test_an_entry_copied_as_text_keeps_its_columns_and_rows_take_text() -> None:
+    old = Table.of(DocumentEntry, {"a": entry("a", "sha1", "/in/a")}, ("source_sha256",))
+    [(found, text)] = old.where_raw(source_sha256="sha1")
+    new = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+    new.put_raw("a", text, found)
+    assert new.where(source_sha256="sha1") == [found] and new.has(source_path="/in/a")
+    assert new.raw("a") == text and list(new.raw_items()) == [("a", text)]
+    rows: Rows[DocumentEntry] = Rows(DocumentEntry)
+    rows.append(entry("b", "sha2", "/in/b"))
+    rows.append(found, text)
+    rows.append(entry("c", "sha3", "/in/c"))
+    assert [e.name for e in rows] == ["b", "a", "c"] and len(rows) == 3
