@@ -530,9 +530,9 @@ class DatasetWriter:
 
     def close(self) -> Manifest:
         """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest.
-        The shards that changed, the provenance, the thesaurus, the subject count and the
-        catalogue check are jobs for `background`; the main process meanwhile copies the
-        corpus dumps and writes the catalogue."""
+        The shards that changed, the provenance (two parts), the thesaurus, the subject
+        count and the catalogue check are jobs for `background`; the main process meanwhile
+        copies the corpus dumps and writes the catalogue."""
         by_shard: dict[str, list[_Member]] = {}
         fields = ("name", "graph", "triples", "shard")  # read by SQLite: no entry is made
         for name, graph, triples, shard in self.manifest.documents.select(fields):
@@ -563,7 +563,7 @@ class DatasetWriter:
             _settle(jobs.values())
             self._drop_spool()
         del jobs
-        self.manifest.commit()  # the provenance job reads the documents
+        self.manifest.commit()  # the provenance jobs read the documents
         counted = self.background.submit(
             count_subjects,
             [self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)],
