@@ -172,5 +172,5 @@ def test_a_republish_with_workers_links_the_unchanged_files(
         assert len(result.unchanged) == 4 and (out / "S_RES_1590_2005.ttl").stat().st_ino == before
         outs[jobs] = tree(out)
     for stats in ("manifest.json", ".ldexport/manifest.sqlite"):  # the sources' mtimes differ
-        assert outs[1].pop(stats) != b"" and outs[2].pop(stats) != b""
+        del outs[1][stats], outs[2][stats]
     assert outs[1] == outs[2]

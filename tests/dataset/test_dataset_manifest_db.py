@@ -207,3 +207,28 @@ def test_an_entry_copied_as_text_keeps_its_columns_and_rows_take_text() -> None:
     rows.append(found, text)
     rows.append(entry("c", "sha3", "/in/c"))
     assert [e.name for e in rows] == ["b", "a", "c"] and len(rows) == 3
+
+
+def test_files_linked_by_workers_are_in_place_after_settle(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ldexport.manifest import Staging
+
+    out = tmp_path / "out"
+    out.mkdir()
+    for i in range(7):
+        (out / f"f{i}.ttl").write_text(str(i))
+    with ThreadPoolExecutor(2) as workers:
+        with Staging(out, workers) as stage:
+            stage._LINK_BATCH = 3  # type: ignore[misc]
+            for i in range(7):
+                stage.reuse_later(f"f{i}.ttl")
+            stage.settle()
+            assert sorted(p.name for p in stage.path.iterdir()) == [f"f{i}.ttl" for i in range(7)]
+            assert (stage.path / "f3.ttl").stat().st_ino == (out / "f3.ttl").stat().st_ino
+            stage.commit()
+        with pytest.raises(FileNotFoundError), Staging(out, workers) as stage:
+            stage.reuse_later("f1.ttl")
+            stage.reuse_later("gone.ttl")  # not in the previous output
+            stage.settle()
+        assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["out"]
