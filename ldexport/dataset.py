@@ -1174,9 +1174,19 @@ def write_provenance(
         for d in v.source_sha256:
             small.setdefault(f"urn:sha256:{d}", set()).update(source(d, ()))
 
+    def within(keyed: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        """The items of `part`, from a stream in key order (its items' first element),
+        skipped before anything is made of them."""
+        if low is not None:
+            keyed = dropwhile(lambda x: x[0] < low, keyed)
+        if high is not None:
+            keyed = takewhile(lambda x: x[0] < high, keyed)
+        return iter(keyed)
+
     def graphs() -> Iterator[_Subject]:
         fields = ("graph", "symbol", "source_sha256", "converted_at", "ldexport_version")
-        for graph, symbol, digest, stamp, version in table.select(fields, order_by_iri="graph"):
+        rows = ((f"<{row[0]}>", *row) for row in table.select(fields, order_by_iri="graph"))
+        for key, graph, symbol, digest, stamp, version in within(rows):
             po: set[tuple[str, ox.NamedNode | ox.Literal]] = {
                 entity,
                 (P + "wasGeneratedBy", ox.NamedNode(run_of(stamp))),
@@ -1185,24 +1195,17 @@ def write_provenance(
                 (P + "wasAttributedTo", ox.NamedNode(agent_iri(version))),
                 (str(DCTERMS.identifier), lit(symbol)),
             }
-            yield f"<{graph}>", graph, po
+            yield key, graph, po
 
     def sources() -> Iterator[_Subject]:
         rows = table.select(("source_sha256", "source_path"), order_by_iri="source_sha256")
-        for digest, group in groupby(rows, key=itemgetter(0)):
-            s = f"urn:sha256:{digest}"
-            yield f"<{s}>", s, source(digest, {Path(path).name for _, path in group})
-
-    def within(subjects: Iterable[_Subject]) -> Iterator[_Subject]:
-        """The subjects of `part` (the streams are in key order)."""
-        if low is not None:
-            subjects = dropwhile(lambda x: x[0] < low, subjects)
-        if high is not None:
-            subjects = takewhile(lambda x: x[0] < high, subjects)
-        return iter(subjects)
+        groups = ((f"<urn:sha256:{d}>", d, g) for d, g in groupby(rows, key=itemgetter(0)))
+        for key, digest, group in within(groups):
+            names = {Path(path).name for _, path in group}
+            yield key, f"urn:sha256:{digest}", source(digest, names)
 
     rest = sorted((f"<{s}>", s, po) for s, po in small.items())
-    merged = heapq.merge(*map(within, (graphs(), sources(), rest)), key=itemgetter(0))
+    merged = heapq.merge(graphs(), sources(), within(rest), key=itemgetter(0))
     subjects = (
         (s, set().union(*(po for *_, po in same))) for s, same in groupby(merged, itemgetter(1))
     )
