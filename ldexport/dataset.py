@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, partial
 from itertools import dropwhile, groupby, islice, takewhile
 from operator import itemgetter, methodcaller
 from pathlib import Path
@@ -530,9 +530,9 @@ class DatasetWriter:
 
     def close(self) -> Manifest:
         """Write shards, corpus dumps, ontology, provenance and catalogue; fill the manifest.
-        The shards that changed, the provenance (two parts), the thesaurus, the subject
-        count and the catalogue check are jobs for `background`; the main process meanwhile
-        copies the corpus dumps and writes the catalogue."""
+        The shards that changed, the provenance (two parts), the thesaurus and the
+        catalogue check are jobs for `background`; the main process meanwhile copies the
+        corpus dumps, counts the distinct subjects and writes the catalogue."""
         by_shard: dict[str, list[_Member]] = {}
         fields = ("name", "graph", "triples", "shard")  # read by SQLite: no entry is made
         for name, graph, triples, shard in self.manifest.documents.select(fields):
@@ -564,11 +564,6 @@ class DatasetWriter:
             self._drop_spool()
         del jobs
         self.manifest.commit()  # the provenance jobs read the documents
-        counted = self.background.submit(
-            count_subjects,
-            [self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)],
-            self.iris.base,
-        )
         votes = list(self.manifest.votes.values())
         parts = [self.out_dir / PROVENANCE]  # the first part in place, the others appended
         parts += [
@@ -586,12 +581,16 @@ class DatasetWriter:
             if thesaurus is not None:
                 for rel, info in thesaurus.result().items():
                     self._record(rel, info)
+            subjects = count_subjects(  # here: two workers write the provenance meanwhile
+                [self.out_dir / SUBJECTS / f"{s}.txt.gz" for s in sorted(self.manifest.shards)],
+                self.iris.base,
+            )
             for job in provenance:
                 job.result()
             self._record(PROVENANCE, append_files(parts[0], parts[1:]))
-            stats = self._stats(*counted.result())
+            stats = self._stats(*subjects)
         finally:
-            _settle([counted, *provenance, *([thesaurus] if thesaurus else [])])
+            _settle([*provenance, *([thesaurus] if thesaurus else [])])
         #: the catalogue graph, as catalog.ttl and catalog.jsonld hold it
         self.catalog = write_catalog(
             self.out_dir, self.manifest, stats, self.iris, self.settings, self._labels
@@ -1728,12 +1727,26 @@ _GENERATED = {
 _GENERATED_SUFFIXES = (".ttl", ".jsonld", ".json", ".nq", ".trig", ".gz")
 
 
+def _owned(previous: Manifest | None, name: str) -> bool:
+    """Whether ldexport wrote this top-level name of the previous output: one it always
+    writes, or one the previous manifest's files account for (without a manifest: a name
+    with the suffix of a generated file)."""
+    if name in _GENERATED:
+        return True
+    if previous is None:
+        return name.endswith(_GENERATED_SUFFIXES)
+    return previous.files.holds_under(name)
+
+
 def _outcome(**fields: Any) -> Any:
     """An `ldexport.publish.Outcome` (which imports this module)."""
     from ldexport.publish import Outcome
 
     return Outcome(**fields)
 
+
+#: How many carried-over files' manifest rows are copied at a time (`Table.copy_from`).
+_CARRY_BATCH = 5000
 
 _DUPLICATE = "is already published from an earlier input; left out"
 
@@ -1782,6 +1795,14 @@ def publish_dataset(
             ahead = unknown_sources(inputs, reusable, digests) if reusable else inputs
             convert = Prefetch(executor, ahead, iris)
         files = writer.manifest.files
+        carried: list[str] = []  # files of carried-over documents, their rows not yet copied
+
+        def copy_carried() -> None:
+            assert reusable is not None and stage.previous is not None
+            for rel in files.copy_from(reusable.files, carried):  # not in the manifest: read
+                files[rel] = FileInfo.of(stage.previous / rel)
+            carried.clear()
+
         result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
         for path in progress(inputs):
             try:
@@ -1811,14 +1832,11 @@ def publish_dataset(
                     if entry.name in writer.manifest.documents:
                         result.warnings.append(f"{path}: {entry.symbol} {_DUPLICATE}")
                         continue
-                    old_files = reusable.files.raw_many(entry.files)
                     for rel in entry.files:
                         stage.reuse_later(rel)
-                        old = old_files.get(rel)
-                        if old is not None:
-                            files.put_raw(rel, old)
-                        else:
-                            files[rel] = FileInfo.of(stage.previous / rel)
+                    carried.extend(entry.files)
+                    if len(carried) >= _CARRY_BATCH:
+                        copy_carried()
                     row: str | None = text  # the manifest row, as it was
                     if entry.source_path != str(path) or entry.source_stat != stat:
                         entry, row = replace(entry, source_path=str(path), source_stat=stat), None
@@ -1871,6 +1889,8 @@ def publish_dataset(
                 writer.manifest.failed[digest] = FailedSource(
                     str(path), stat, list(outcome.problems), list(outcome.warnings)
                 )
+        if carried:
+            copy_carried()
         stage.settle()
         converted = {file_name(symbol) for o in result.outcomes for symbol in o.published}
         _carry_votes(previous, stage, writer, iris, converted, reusable is None, result)
@@ -1888,14 +1908,7 @@ def publish_dataset(
         (stage.path / REPORT).write_bytes(report_text(result).encode())
         for rel in (CONTEXT, REPORT):
             manifest.files[rel] = FileInfo.of(stage.path / rel)
-        owned = set(_GENERATED) | {
-            rel.split("/", 1)[0] for rel in (previous.files if previous else {})
-        }
-        if previous is None and stage.previous is not None:
-            owned |= {
-                p.name for p in stage.previous.iterdir() if p.name.endswith(_GENERATED_SUFFIXES)
-            }
-        result.kept_files = stage.keep_foreign(owned)
+        result.kept_files = stage.keep_foreign(partial(_owned, previous))
         manifest.write(stage.path)
         writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()
@@ -1910,8 +1923,10 @@ def report_text(result: PublishResult) -> str:
         lines.extend(o.problems)
         lines.extend(f"warning: {w}" for w in o.warnings)
     lines.extend(
-        f"{e.symbol}: conforms ({e.source_path}; unchanged, converted {e.converted_at})"
-        for e in result.unchanged
+        f"{symbol}: conforms ({source_path}; unchanged, converted {converted_at})"
+        for symbol, source_path, converted_at in result.unchanged.select(
+            ("symbol", "source_path", "converted_at")
+        )
     )
     lines.extend(f"{s}: removed (its source is no longer among the inputs)" for s in result.removed)
     lines.extend(result.votes)
@@ -2046,8 +2061,7 @@ def publish_votes(
         report = [line for line in old_report if not line.startswith(VOTES_PREFIX)]
         (stage.path / REPORT).write_bytes(("\n".join(report + result.votes) + "\n").encode())
         manifest.files[REPORT] = FileInfo.of(stage.path / REPORT)
-        owned = set(_GENERATED) | {rel.split("/", 1)[0] for rel in previous.files}
-        result.kept_files = stage.keep_foreign(owned)
+        result.kept_files = stage.keep_foreign(partial(_owned, previous))
         manifest.write(stage.path)
         writer.check()  # the catalogue, checked in the background meanwhile
         stage.commit()

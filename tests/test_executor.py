@@ -14,6 +14,7 @@ from ldexport.dataset import publish_dataset
 from ldexport.errors import LdexportError
 from ldexport.executor import Failed, LocalExecutor, Prefetch, make_executor, to_convert
 from ldexport.iris import Iris
+from ldexport.manifest import MANIFEST_NAME, SourceDigests, read_manifest
 from ldexport.publish import run_batch
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
@@ -102,6 +103,41 @@ def test_prefetch_converts_a_path_it_did_not_expect(tmp_path: Path) -> None:
             prefetch(INPUTS[6], iris)
 
 
+def test_prefetch_sends_the_first_window_while_the_look_ahead_goes_on() -> None:
+    """The look-ahead may be a lazy scan: what it finds first is converted while it goes on."""
+    iris = Iris()
+    log: list[tuple[str, Path]] = []
+
+    class Logged:  # the real executor, each path logged as it is sent to a worker
+        def __init__(self, executor: LocalExecutor) -> None:
+            self.jobs = executor.jobs
+            self._executor = executor
+
+        def map(self, fn: object, items: Iterator[Path]) -> Iterator[object]:
+            def sent() -> Iterator[Path]:
+                for path in items:
+                    log.append(("sent", path))
+                    yield path
+
+            return self._executor.map(fn, sent())  # type: ignore[arg-type]
+
+    def scan() -> Iterator[Path]:
+        for path in paths:
+            log.append(("scanned", path))
+            yield path
+
+    paths = [*INPUTS[:6], *INPUTS[:6]]  # 12: more than the 8 two workers have in flight
+    with LocalExecutor(2) as executor:
+        prefetch = Prefetch(Logged(executor), scan(), iris)
+        first_sent = [what for what, _ in log].index("sent")
+        assert [what for what, _ in log[:first_sent]] == ["scanned"] * 8  # then sent at once
+        assert [what for what, _ in log[first_sent : first_sent + 8]] == ["sent"] * 8
+        assert log[-1] == ("scanned", paths[-1])  # the scan is finished when it returns
+        symbols = [[c.resolution.symbol for c in prefetch(p, iris)] for p in paths]
+    assert symbols[:6] == symbols[6:] and symbols[4] == ["S/RES/1590(2005)"]
+    assert [p for what, p in log if what == "sent"] == paths
+
+
 def test_unchanged_inputs_are_not_converted_again(
     in_process: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -111,6 +147,11 @@ def test_unchanged_inputs_are_not_converted_again(
         publish_with(executor, out)
     # the two inputs that failed are remembered with their problems (same bytes, same path)
     assert to_convert(INPUTS, out, Iris().base) == []
+    previous = read_manifest(out)
+    assert previous is not None
+    digests = SourceDigests(previous, out / MANIFEST_NAME)
+    # the manifest gave every sha256 (same path and stat): it need not be asked about them
+    assert all(recorded for _, _, recorded in digests.ahead(INPUTS))
     moved = tmp_path / "A_RES_80_3.md"
     moved.write_bytes((CORPUS / "A_RES_80_3.md").read_bytes())
     assert to_convert([*INPUTS, moved], out, Iris().base) == [moved]

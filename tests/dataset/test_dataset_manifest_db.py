@@ -173,6 +173,50 @@ def test_rows_of_several_keys_in_one_query_and_the_keys_another_table_lacks() ->
     assert list(old.missing_from(Table.of(FileInfo, {}))) == list(old)
 
 
+def test_rows_copied_from_another_table_by_sqlite_and_the_keys_it_lacks() -> None:
+    keys = [f"{i:04d}.ttl" for i in range(1200)]  # more than one query's 500
+    old = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+    for i, key in enumerate(keys):
+        old[key] = entry(key, f"sha{i % 3}", f"/in/{key}")
+    new = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+    new["0007.ttl"] = entry("0007.ttl", "other", "/elsewhere")  # buffered: replaced
+    wanted = ["1199.ttl", "x.ttl", *keys[:1100:2], "0007.ttl", "é.ttl"]
+    assert new.copy_from(old, wanted) == ["x.ttl", "é.ttl"]
+    assert list(new) == sorted({*keys[:1100:2], "0007.ttl", "1199.ttl"})
+    assert all(new.raw(k) == old.raw(k) for k in new)
+    assert [e.name for e in new.where(source_sha256="sha1")] == [
+        k for i, k in enumerate(keys) if k in new and i % 3 == 1
+    ]  # the columns are copied with the rows
+    assert new.has(source_path="/in/0008.ttl") and not new.has(source_path="/elsewhere")
+    with pytest.raises(AssertionError):
+        Table.of(DocumentEntry, {}).copy_from(old, ["0000.ttl"])
+
+
+def test_a_top_level_name_held_by_the_keys_of_a_table() -> None:
+    table = Table.of(FileInfo, {k: FileInfo(1, k) for k in ["a.ttl", "dumps/x.nq", "dumps2"]})
+    table["state/m.json"] = FileInfo(2, "m")  # buffered
+    assert table.holds_under("a.ttl") and table.holds_under("dumps")
+    assert table.holds_under("dumps2") and table.holds_under("state")
+    assert not table.holds_under("a") and not table.holds_under("dump")
+    assert not table.holds_under("README.md")
+
+
+def test_fields_of_rows_read_by_sqlite_with_the_last_entry_held() -> None:
+    rows: Rows[DocumentEntry] = Rows(DocumentEntry)
+    assert list(rows.select(("symbol",))) == []
+    for name in ("a", "é", "c"):
+        rows.append(entry(name, "sha", f"/in/{name}"))
+    last = entry("d", "sha", "/in/d")
+    rows.append(last)
+    last.source_path = "/in/changed"  # the last entry may still change
+    assert list(rows.select(("name", "source_path"))) == [
+        ("a", "/in/a"),
+        ("é", "/in/é"),
+        ("c", "/in/c"),
+        ("d", "/in/changed"),
+    ]
+
+
 def test_source_digests_looked_up_ahead_are_not_looked_up_again(tmp_path: Path) -> None:
     from ldexport.manifest import SourceDigests, sha256_file
 
@@ -182,9 +226,13 @@ def test_source_digests_looked_up_ahead_are_not_looked_up_again(tmp_path: Path) 
     gone = tmp_path / "gone.txt"
     digests = SourceDigests()
     found = list(digests.ahead([*paths[:2], gone, *paths[2:]]))
-    assert found == [
-        (p, None if p == gone else sha256_file(p)) for p in [*paths[:2], gone, *paths[2:]]
-    ]
+    assert (
+        found
+        == [
+            (p, None if p == gone else sha256_file(p), False)  # no manifest: none recorded
+            for p in [*paths[:2], gone, *paths[2:]]
+        ]
+    )
     paths[0].write_text("changed since")  # the answer kept is taken: no second look
     assert digests(paths[0])[0] == found[0][1]
     assert digests(paths[1]) == (found[1][1], stat_key(paths[1].stat()))
