@@ -23,7 +23,7 @@ from ldexport.publish import Outcome, run_batch
 from ldexport.resources import data_dir
 
 if TYPE_CHECKING:
-    from ldexport.validate import ValidationReport
+    from ldexport.problems import ValidationReport
 
 INPUT_SUFFIXES = {".txt", ".pdf", ".docx", ".md", ".json", ".xml"}
 # A folder's own documentation is not a resolution (examples/README.md, SOURCES.md).

@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
-from ldexport import sources
 from ldexport.iris import Iris
-from ldexport.mapping import Triple, graph_of, to_triples
 from ldexport.model import Resolution
-from ldexport.parse import normalise, structure
-from ldexport.sources import akn as akn_source
-from ldexport.validate import ValidationReport, validate
+from ldexport.problems import ValidationReport
 
 if TYPE_CHECKING:
     from ldexport.dataset import DocumentDump
     from ldexport.manifest import FileInfo
+    from ldexport.mapping import Triple
+
+# The parsers, the mapping and the validator are imported where they are used: a Converted
+# that a worker sends back is read in a process that converts nothing itself (`publish -j 2`).
 
 #: The graph of a document whose graph stayed in the worker process that converted it (its
 #: files are rendered, its quads encoded for the dumps): never pickled, never filled.
@@ -58,6 +58,8 @@ class Converted:
     @cached_property
     def graph(self) -> Graph:
         """The document's rdflib Graph (built from its triples on first use)."""
+        from ldexport.mapping import graph_of
+
         return self.content if isinstance(self.content, Graph) else graph_of(self.content)
 
     @property
@@ -93,6 +95,10 @@ def parse_file(path: str | Path) -> list[Resolution]:
 
     Akoma Ntoso XML already states its structure, so it is read straight into the model.
     """
+    from ldexport import sources
+    from ldexport.parse import normalise, structure
+    from ldexport.sources import akn as akn_source
+
     if akn_source.detect_file(path):
         return akn_source.read_resolutions(path)
     doc = sources.read(path)
@@ -101,6 +107,9 @@ def parse_file(path: str | Path) -> list[Resolution]:
 
 def convert_file(path: str | Path, iris: Iris) -> list[Converted]:
     """Parse, map and validate every resolution of one file."""
+    from ldexport.mapping import to_triples
+    from ldexport.validate import validate
+
     out = []
     for res in parse_file(path):
         triples = to_triples(res, iris)

@@ -40,7 +40,7 @@ from itertools import dropwhile, groupby, islice, takewhile
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
@@ -48,7 +48,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, X
 from zlib_ng import gzip_ng
 
 from ldexport import __version__
-from ldexport.convert import Converted
 from ldexport.iris import Iris
 from ldexport.manifest import (
     MANIFEST_DB,
@@ -84,6 +83,9 @@ from ldexport.serialize import (
 )
 from ldexport.settings import Settings
 from ldexport.symbols import describe, file_name
+
+if TYPE_CHECKING:
+    from ldexport.convert import Converted
 
 DUMPS = "dumps"
 SHARDS = f"{DUMPS}/shards"
@@ -1767,7 +1769,6 @@ def publish_dataset(
     `convert` (default `ldexport.convert.convert_file`) turns one input into its documents;
     or an `executor` (`ldexport.executor.make_executor`) converts, ahead, the inputs that the
     previous manifest does not hold."""
-    from ldexport.convert import convert_file
     from ldexport.errors import LdexportError
     from ldexport.executor import Prefetch, render_and_dump, unknown_sources
     from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
@@ -1794,6 +1795,10 @@ def publish_dataset(
         if convert is None and executor is not None:
             ahead = unknown_sources(inputs, reusable, digests) if reusable else inputs
             convert = Prefetch(executor, ahead, iris)
+        if convert is None:  # in this process (the workers' modules are not loaded here else)
+            from ldexport.convert import convert_file
+
+            convert = convert_file
         files = writer.manifest.files
         carried: list[str] = []  # files of carried-over documents, their rows not yet copied
 
@@ -1846,7 +1851,7 @@ def publish_dataset(
             outcome = Outcome(str(path))
             result.outcomes.append(outcome)
             try:
-                items = (convert or convert_file)(path, iris)
+                items = convert(path, iris)
             except LdexportError as exc:
                 outcome.problems.append(str(exc))
                 writer.manifest.failed[digest] = FailedSource(

@@ -29,13 +29,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ldexport.convert import NO_GRAPH, Converted, convert_file
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.model import Resolution
 from ldexport.symbols import file_name
 
 if TYPE_CHECKING:
+    from ldexport.convert import Converted
     from ldexport.manifest import Manifest, SourceDigests
 
 #: The names `make_executor` knows.
@@ -65,6 +65,7 @@ def render_and_dump(item: Converted, iris: Iris) -> Converted:
     serialised triples as its files), its triples counted; no graph, a `summary` of
     the model.  A document that does not conform keeps only its summary and report.  Raises
     nothing: a rendering error is carried in `render_error`."""
+    from ldexport.convert import NO_GRAPH, Converted
     from ldexport.dataset import document_dump, dump_pieces
     from ldexport.manifest import FileInfo
     from ldexport.publish import render_document
@@ -120,6 +121,8 @@ def convert_and_render(path: Path, iris: Iris) -> list[Converted] | Failed:
     """`convert_file`, then `render_and_dump` of every document: what travels back from a
     worker is the rendered files (bytes), the dump pieces (bytes), the report and a summary
     of the model, never a graph, so that the main process only writes bytes."""
+    from ldexport.convert import convert_file
+
     global _converted
     try:
         return [render_and_dump(item, iris) for item in convert_file(path, iris)]

@@ -17,19 +17,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 from rdflib import Graph
 
 from ldexport import serialize
-from ldexport.convert import Converted, convert_file
 from ldexport.errors import LdexportError, MappingError
 from ldexport.iris import Iris
 from ldexport.model import Resolution, to_dict
 from ldexport.resources import schema_path
 from ldexport.symbols import file_name
+
+if TYPE_CHECKING:  # imported where used: `ldexport` commands that convert nothing start faster
+    import jsonschema
+
+    from ldexport.convert import Converted
 
 REPORT_NAME = "validation-report.txt"
 
@@ -71,6 +74,8 @@ def _schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
+    import jsonschema
+
     schema = _schema()
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
@@ -91,7 +96,9 @@ def model_json(res: Resolution) -> bytes:
     data = to_dict(res)
     data.pop("warnings", None)
     if not _fast_validator().is_valid(data):
-        error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+        from jsonschema.exceptions import best_match
+
+        error = best_match(_validator().iter_errors(data))
         where = "/".join(map(str, error.absolute_path)) if error else ""
         message = error.message if error else "rejected by jsonschema-rs"
         raise MappingError(
@@ -160,6 +167,8 @@ def run_batch(
     """Convert, validate and write every input; one bad input never stops the others.
     `convert` (default `ldexport.convert.convert_file`) turns one input into its documents
     (`ldexport.executor.Prefetch` does it on worker processes)."""
+    from ldexport.convert import convert_file
+
     outcomes = []
     for path in progress(inputs):
         outcome = Outcome(str(path))

@@ -24,10 +24,8 @@ A document that fails a SPARQL constraint costs more (rdflib runs the query: ~15
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
@@ -35,7 +33,7 @@ from typing import Any
 
 from pyshacl import ShapesGraph, Validator
 from pyshacl.graph_abstraction import DataGraph
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.exceptions import ParserError
 from rdflib.graph import ConjunctiveGraph
@@ -47,7 +45,8 @@ from rdflib.term import Node
 
 from ldexport.errors import SourceError
 from ldexport.mapping import Triple, graph_of
-from ldexport.namespaces import ELI, PREFIXES
+from ldexport.namespaces import ELI
+from ldexport.problems import _SHAPES_NS, Problem, ValidationReport, short
 from ldexport.resources import data_dir
 from ldexport.shacl_fast import Result, Shapes
 
@@ -57,45 +56,6 @@ DOCUMENT_SHAPES = ("ldexport.shacl.ttl", "subjects.shacl.ttl")
 
 #: RDF formats `validate_file` reads, by file extension.
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One SHACL validation result: where, on which property, what is wrong, which shape."""
-
-    focus: Node
-    path: str | None  # the property path, compacted ("eli:title", "^eli:has_part")
-    message: str
-    shape: Node  # sh:sourceShape, e.g. ldxsh:NumberMatchesOrder
-    value: Node | None = None
-
-    def line(self, label: str) -> str:
-        """`<label>: <focus> <path>: <message>`, IRIs shortened to what a reader needs; the
-        offending value is added when the message does not name it already."""
-        base = _base_of(self.focus)
-        where = short(self.focus, base) + (f" {self.path}" if self.path else "")
-        message = _IRI_IN_TEXT.sub(lambda m: short(URIRef(m.group(0)), base), self.message)
-        if self.value is not None and self.value != self.focus:
-            shown = short(self.value, base)
-            named = shown in message or (
-                isinstance(self.value, BNode) and str(self.value) in message
-            )
-            if not named:
-                message += f" (value: {shown})"
-        return f"{label}: {where}: {message}"
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """The outcome of validating one document's graph; `lines()` is what a user reads."""
-
-    label: str
-    conforms: bool
-    problems: tuple[Problem, ...]
-
-    def lines(self) -> tuple[str, ...]:
-        """One line per problem, for a terminal or a log; empty when the graph conforms."""
-        return tuple(problem.line(self.label) for problem in self.problems)
 
 
 #: Set to 1 to validate with pySHACL on rdflib alone (not the compiled shapes).
@@ -236,34 +196,6 @@ def validate_file(path: str | Path) -> ValidationReport:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise SourceError(str(path), f"not valid {fmt}: {reason}") from error
     return validate(graph, str(path))
-
-
-def short(node: Node, base: str = "") -> str:
-    """A node as a reader wants it: "eli:title", and under `base` (the data's scheme and host)
-    "#para_5" or "/org/un-ga/session/58"; other IRIs whole, blank nodes "_:b0"."""
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    if isinstance(node, Literal):
-        return f'"{node}"'
-    text = str(node)
-    for prefix, namespace in _SHORT_PREFIXES.items():
-        if text.startswith(str(namespace)) and len(text) > len(str(namespace)):
-            return f"{prefix}:{text[len(str(namespace)) :]}"
-    if base and text.startswith(base):
-        rest = text[len(base) :]
-        return "#" + rest.split("#", 1)[1] if "#" in rest else "/" + rest
-    return text
-
-
-def _base_of(node: Node) -> str:
-    """The scheme and host of an IRI ("http://localhost:8000/"), or "" for other nodes."""
-    m = re.match(r"^[a-z][a-z0-9+.\-]*://[^/#]*/", str(node)) if isinstance(node, URIRef) else None
-    return m.group(0) if m else ""
-
-
-_SHAPES_NS = "https://w3id.org/ldexport/shapes#"
-_SHORT_PREFIXES = {**PREFIXES, "rdf": RDF._NS, "ldxsh": _SHAPES_NS}
-_IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"{}|\\^`,;]+[^\s<>\"{}|\\^`,;.:]")
 
 
 @cache

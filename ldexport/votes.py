@@ -44,8 +44,9 @@ from rdflib import Graph, Literal, URIRef
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.namespaces import DCTERMS, ELI, ELI_DL, LDX, ORG, PREFIXES, RDF, SKOS, XSD
+from ldexport.problems import Problem, ValidationReport
 from ldexport.symbols import canonical, describe, file_name, is_symbol
-from ldexport.validate import Problem, ValidationReport, _path_text
+from ldexport.validate import _path_text
 
 VoteKind = Kind["favor", "against", "abstention", "non-voting"]
 KINDS: tuple[VoteKind, ...] = ("favor", "against", "abstention", "non-voting")

@@ -13,9 +13,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH, SKOS
 
+from ldexport.problems import ValidationReport
 from ldexport.resources import data_dir
 from ldexport.symbols import SYMBOL_FORM
-from ldexport.validate import DOCUMENT_SHAPES, ValidationReport, validate
+from ldexport.validate import DOCUMENT_SHAPES, validate
 
 CASES = Path(__file__).parent / "cases"
 SHAPES_NS = "https://w3id.org/ldexport/shapes#"

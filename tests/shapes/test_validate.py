@@ -11,7 +11,8 @@ from rdflib.namespace import SH
 
 from ldexport import validate as validation
 from ldexport.errors import SourceError
-from ldexport.validate import NO_BLANK_NODES, Problem, ValidationReport, validate, validate_file
+from ldexport.problems import Problem, ValidationReport
+from ldexport.validate import NO_BLANK_NODES, validate, validate_file
 
 from .test_shapes import CASES, load_case
 
