@@ -157,6 +157,30 @@ def test_unchanged_inputs_are_not_converted_again(
     assert to_convert([*INPUTS, moved], out, Iris().base) == [moved]
 
 
+def test_the_main_process_of_a_publish_with_workers_loads_no_parser_nor_validator(
+    tmp_path: Path,
+) -> None:
+    """What a worker sends back is read without the modules that made it (they took 0.5 s
+    of the main process's start), and the CLI starts without them."""
+    import subprocess
+    import sys
+
+    heavy = ("pyshacl", "ldexport.validate", "ldexport.parse.structure", "ldexport.mapping")
+    script = (
+        "import sys, atexit\n"
+        f"atexit.register(lambda: print([m for m in {heavy!r} if m in sys.modules]))\n"
+        "from ldexport.cli import main\n"
+        "main()\n"
+    )
+    args = ["publish", "-q", "-j", "2", "-o", str(tmp_path / "out"), *map(str, INPUTS[1:3])]
+    run = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
+    assert run.returncode == 1  # A/RES/80/3 does not conform: its lines came back
+    assert "A/RES/80/3: " in run.stderr and run.stdout.strip() == "[]"
+    assert (tmp_path / "out" / "A_RES_80_10.ttl").is_file()
+    run = subprocess.run([sys.executable, "-c", script, "--help"], capture_output=True, text=True)
+    assert run.returncode == 0 and run.stdout.strip().endswith("[]")
+
+
 def test_unknown_executor_and_missing_scheduler() -> None:
     with pytest.raises(LdexportError, match="unknown executor"):
         make_executor("spark")
