@@ -313,8 +313,7 @@ class Prefetch:
         fn = partial(convert_and_render, iris=iris)
         self._results = executor.map(fn, chain(head, _later(rest)))  # sends `head` now
         rest.extend(scan)  # `_later` is read only after this: the window is full
-        self._paths: deque[Path] = deque(head)
-        self._paths.extend(rest)
+        self._paths: deque[Path] = deque(chain(head, rest))
         self._left = Counter(self._paths)
 
     def __call__(self, path: Path, iris: Iris) -> list[Converted]:

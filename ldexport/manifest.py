@@ -321,14 +321,21 @@ class Table(MutableMapping[str, E]):
     def raw_many(self, keys: Sequence[str]) -> dict[str, str]:
         """`raw` of several keys (those present), a query per 500 of them: the files of a
         document, the Turtle files of a shard."""
-        self.flush()
         out: dict[str, str] = {}
+        for rows in self._rows_of(keys):
+            out.update(rows)
+        return out
+
+    def _rows_of(self, keys: Sequence[str], columns: bool = False) -> Iterator[list[Any]]:
+        """The rows of those `keys` present (key, JSON text, and with `columns` the
+        columns' values), a list per query of 500 keys."""
+        self.flush()
+        extra = "".join(f', "{c}"' for c in self.columns) if columns else ""
         for at in range(0, len(keys), 500):
             chunk = tuple(keys[at : at + 500])
             marks = ", ".join("?" * len(chunk))
-            query = f'SELECT key, value FROM "{self.name}" WHERE key IN ({marks})'
-            out.update(self.db.execute(query, chunk))
-        return out
+            query = f'SELECT key, value{extra} FROM "{self.name}" WHERE key IN ({marks})'
+            yield self.db.execute(query, chunk).fetchall()
 
     def copy_from(self, source: Table[E], keys: Sequence[str]) -> list[str]:
         """Copy the rows of `keys` from `source` (a table of the same kind, in another
@@ -338,14 +345,8 @@ class Table(MutableMapping[str, E]):
         does not hold, in the order given."""
         assert source.columns == self.columns, "the same columns on both sides"
         self.flush()
-        source.flush()
-        columns = "".join(f', "{c}"' for c in self.columns)
         found: set[str] = set()
-        for at in range(0, len(keys), 500):
-            chunk = tuple(keys[at : at + 500])
-            marks = ", ".join("?" * len(chunk))
-            query = f'SELECT key, value{columns} FROM "{source.name}" WHERE key IN ({marks})'
-            rows = source.db.execute(query, chunk).fetchall()
+        for rows in source._rows_of(keys, columns=True):
             self.db.executemany(self._insert, rows)
             found.update(row[0] for row in rows)
         return [key for key in keys if key not in found]

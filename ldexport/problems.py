@@ -77,6 +77,7 @@ def _base_of(node: Node) -> str:
     return m.group(0) if m else ""
 
 
-_SHAPES_NS = "https://w3id.org/ldexport/shapes#"
-_SHORT_PREFIXES = {**PREFIXES, "rdf": RDF._NS, "ldxsh": _SHAPES_NS}
+#: The namespace of the project's own shapes (`ldxsh:` in report lines).
+SHAPES_NS = "https://w3id.org/ldexport/shapes#"
+_SHORT_PREFIXES = {**PREFIXES, "rdf": RDF._NS, "ldxsh": SHAPES_NS}
 _IRI_IN_TEXT = re.compile(r"https?://[^\s<>\"{}|\\^`,;]+[^\s<>\"{}|\\^`,;.:]")

@@ -46,7 +46,7 @@ from rdflib.term import Node
 from ldexport.errors import SourceError
 from ldexport.mapping import Triple, graph_of
 from ldexport.namespaces import ELI
-from ldexport.problems import _SHAPES_NS, Problem, ValidationReport, short
+from ldexport.problems import SHAPES_NS, Problem, ValidationReport, short
 from ldexport.resources import data_dir
 from ldexport.shacl_fast import Result, Shapes
 
@@ -279,7 +279,7 @@ class _QueryCachingGraph(Graph):
         )
 
 
-_PREPARED = {"ldxsh": _SHAPES_NS}
+_PREPARED = {"ldxsh": SHAPES_NS}
 
 
 def _problems(report: Graph) -> list[Problem]:
