@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
+import orjson
 from rdflib import Graph
 
 from ldexport import serialize
@@ -105,7 +106,13 @@ def model_json(res: Resolution) -> bytes:
             f"{res.symbol}: the model does not validate against the JSON Schema at "
             f"{where or 'the top'}: {message}"
         )
-    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+    return orjson.dumps(data, option=MODEL_JSON_OPTIONS)
+
+
+#: The model file's format: `json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)`
+#: and a line break, the same bytes (tests/test_publish.py) at a fiftieth of the time: the
+#: standard library writes indented JSON in Python, about 1 ms of a worker's 30 a document.
+MODEL_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 @dataclass

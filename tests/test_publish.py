@@ -17,7 +17,7 @@ from ldexport.resources import schema_path
 from ldexport.validate import validate_file
 from ldexport.vocab import undefined_terms
 
-from conftest import ROOT, assert_isomorphic, read_by_pyoxigraph
+from conftest import DOCUMENTS, ROOT, assert_isomorphic, read_by_pyoxigraph
 
 EXAMPLES = ROOT / "examples"
 TURTLE, JSON_LD = pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.JSON_LD
@@ -171,6 +171,26 @@ def test_fast_schema_check_agrees_with_jsonschema(path: Path) -> None:
             verdict = _fast_validator().is_valid(changed)
             assert verdict == _validator().is_valid(changed), label
             assert verdict == (label == "date not in the calendar"), label  # formats: not checked
+
+
+@pytest.mark.parametrize("path", [p for p in DOCUMENTS if p.suffix != ".pdf"], ids=lambda p: p.name)
+def test_model_json_is_what_the_standard_library_writes(path: Path) -> None:
+    """The model files are written by orjson; their bytes are those of the standard
+    library's indented, key-sorted dump that readers were given before (non-ASCII as is)."""
+    from ldexport.convert import parse_file
+    from ldexport.errors import LdexportError
+    from ldexport.model import to_dict
+    from ldexport.publish import model_json
+
+    try:
+        resolutions = parse_file(path)
+    except LdexportError:  # a document that fails on purpose: tests/sources
+        return
+    for res in resolutions:
+        data = to_dict(res)
+        data.pop("warnings", None)
+        expected = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        assert model_json(res).decode() == expected
 
 
 def test_a_folder_gives_its_document_files_sorted(tmp_path: Path) -> None:
