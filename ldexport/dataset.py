@@ -36,7 +36,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from functools import cache, partial
-from itertools import dropwhile, groupby, islice, takewhile
+from itertools import dropwhile, groupby, islice, pairwise, takewhile
 from operator import itemgetter, methodcaller
 from pathlib import Path
 from types import TracebackType
@@ -1114,11 +1114,12 @@ def write_provenance(
     low, high = part
     P = str(PROV)
     xsd_dt = str(XSD.dateTime)
-    entity = (RDF_TYPE, ox.NamedNode(P + "Entity"))
+    node = _Nodes()  # the IRIs that repeat: predicates, datatypes, runs, agents
+    entity = (RDF_TYPE, node[P + "Entity"])
     small: dict[str, set[tuple[str, ox.NamedNode | ox.Literal]]] = {}
 
     def lit(v: str, dt: str | None = None) -> ox.Literal:
-        return ox.Literal(v, datatype=ox.NamedNode(dt)) if dt else ox.Literal(v)
+        return ox.Literal(v, datatype=node[dt]) if dt else ox.Literal(v)
 
     def agent_iri(version: str) -> str:
         return f"https://pypi.org/project/ldexport/{version}/"
@@ -1187,14 +1188,21 @@ def write_provenance(
     def graphs() -> Iterator[_Subject]:
         fields = ("graph", "symbol", "source_sha256", "converted_at", "ldexport_version")
         rows = ((f"<{row[0]}>", *row) for row in table.select(fields, order_by_iri="graph"))
+        shared: dict[tuple[str, str], tuple[tuple[str, ox.NamedNode | ox.Literal], ...]] = {}
+        identifier = str(DCTERMS.identifier)
         for key, graph, symbol, digest, stamp, version in within(rows):
+            run_and_agent = shared.get((stamp, version))
+            if run_and_agent is None:  # one conversion time and version: most documents
+                run_and_agent = shared[stamp, version] = (
+                    entity,
+                    (P + "wasGeneratedBy", node[run_of(stamp)]),
+                    (P + "generatedAtTime", lit(stamp, xsd_dt)),
+                    (P + "wasAttributedTo", node[agent_iri(version)]),
+                )
             po: set[tuple[str, ox.NamedNode | ox.Literal]] = {
-                entity,
-                (P + "wasGeneratedBy", ox.NamedNode(run_of(stamp))),
+                *run_and_agent,
                 (P + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{digest}")),
-                (P + "generatedAtTime", lit(stamp, xsd_dt)),
-                (P + "wasAttributedTo", ox.NamedNode(agent_iri(version))),
-                (str(DCTERMS.identifier), lit(symbol)),
+                (identifier, lit(symbol)),
             }
             yield key, graph, po
 
@@ -1215,10 +1223,7 @@ def write_provenance(
         triples: list[ox.Triple] = []
         for s, po in chunk:
             subject = ox.NamedNode(s)
-            triples.extend(
-                ox.Triple(subject, ox.NamedNode(p), o)
-                for p, o in sorted(po, key=lambda x: (x[0], str(x[1])))
-            )
+            triples.extend(ox.Triple(subject, node[p], o) for p, o in _in_turtle_order(po))
         data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
         if not first:  # one header: pyoxigraph starts every output with its prefixes
             data = _strip_prefixes(data, len(_PM))
@@ -1226,6 +1231,26 @@ def write_provenance(
         first = False
     if first:  # no subject: the prefixes alone
         out.write(ox.serialize([], format=ox.RdfFormat.TURTLE, prefixes=_PM) or b"")
+
+
+class _Nodes(dict[str, ox.NamedNode]):
+    """pyoxigraph IRIs made once each: `nodes[iri]`."""
+
+    def __missing__(self, iri: str) -> ox.NamedNode:
+        made = self[iri] = ox.NamedNode(iri)
+        return made
+
+
+def _in_turtle_order(
+    po: set[tuple[str, ox.NamedNode | ox.Literal]],
+) -> list[tuple[str, ox.NamedNode | ox.Literal]]:
+    """A subject's predicate-object pairs by predicate, then object (N-Triples form).  The
+    objects' text is worked out only where a predicate repeats: a graph's six predicates
+    are all different, and writing the text of 150,000 objects to sort them took a second."""
+    pairs = sorted(po, key=itemgetter(0))
+    if any(a[0] == b[0] for a, b in pairwise(pairs)):
+        pairs.sort(key=lambda x: (x[0], str(x[1])))
+    return pairs
 
 
 def batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
