@@ -18,6 +18,8 @@ from ldexport.manifest import (
     Manifest,
     Rows,
     Table,
+    _connect,
+    _open_table,
     read_manifest,
     stat_key,
 )
@@ -173,12 +175,29 @@ def test_rows_of_several_keys_in_one_query_and_the_keys_another_table_lacks() ->
     assert list(old.missing_from(Table.of(FileInfo, {}))) == list(old)
 
 
-def test_rows_copied_from_another_table_by_sqlite_and_the_keys_it_lacks() -> None:
+@pytest.mark.parametrize("where", ["temporary databases", "database files"])
+def test_rows_copied_from_another_table_by_sqlite_and_the_keys_it_lacks(
+    where: str, tmp_path: Path
+) -> None:
+    """In database files (a published output's manifest and the staging folder's), the new
+    database attaches the old one and copies by itself; else the rows pass through Python."""
+    columns = ("source_sha256", "source_path")
     keys = [f"{i:04d}.ttl" for i in range(1200)]  # more than one query's 500
-    old = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+
+    def table(name: str) -> Table[DocumentEntry]:
+        if where == "temporary databases":
+            return Table.of(DocumentEntry, {}, columns)
+        path = tmp_path / f"{name}.sqlite"
+        return Table(_connect(path), "documents", DocumentEntry, columns, path)
+
+    old = table("old")
     for i, key in enumerate(keys):
         old[key] = entry(key, f"sha{i % 3}", f"/in/{key}")
-    new = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+    if where == "database files":  # the previous output's, read-only, as a publish reads it
+        old.flush()
+        old.db.commit()
+        old = _open_table(tmp_path / "old.sqlite", "documents", DocumentEntry, columns)
+    new = table("new")
     new["0007.ttl"] = entry("0007.ttl", "other", "/elsewhere")  # buffered: replaced
     wanted = ["1199.ttl", "x.ttl", *keys[:1100:2], "0007.ttl", "é.ttl"]
     assert new.copy_from(old, wanted) == ["x.ttl", "é.ttl"]
@@ -188,6 +207,9 @@ def test_rows_copied_from_another_table_by_sqlite_and_the_keys_it_lacks() -> Non
         k for i, k in enumerate(keys) if k in new and i % 3 == 1
     ]  # the columns are copied with the rows
     assert new.has(source_path="/in/0008.ttl") and not new.has(source_path="/elsewhere")
+    assert new.copy_from(old, ["0001.ttl", "0001.ttl", "y.ttl"]) == ["y.ttl"]  # again, twice
+    assert new["0001.ttl"] == old["0001.ttl"]
+    assert list(new) == sorted({*keys[:1100:2], "0001.ttl", "0007.ttl", "1199.ttl"})
     with pytest.raises(AssertionError):
         Table.of(DocumentEntry, {}).copy_from(old, ["0000.ttl"])
 
