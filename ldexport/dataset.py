@@ -237,14 +237,22 @@ def dump_pieces(
     g = str(ox.NamedNode(graph))
     nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     graph_json = json.dumps(graph, ensure_ascii=False)
+    opening = f"{g} {{\n".encode()
     plain = {
         "nq": nt.replace(b" .\n", f" {g} .\n".encode()),
-        "trig": f"{g} {{\n".encode() + turtle_body + b"}\n",
+        "trig": opening + turtle_body + _TRIG_CLOSING,
         "ttl": turtle_body,
         # json.dumps({"@id": graph, "@graph": nodes}, ensure_ascii=False, sort_keys=True)
         "jsonld": f'{{"@graph": [{", ".join(jsonld_lines)}], "@id": {graph_json}}}'.encode(),
     }
-    return DocumentDump(graph, len(triples), plain, {k: _gzip_bytes(v) for k, v in plain.items()})
+    gz = {k: _gzip_bytes(v) for k, v in plain.items() if k != "trig"}
+    # TriG's piece is Turtle's between two lines: its gzip twin, members for the two lines
+    # around the Turtle's (RFC 1952 §2.2), compresses the body once, not twice
+    gz["trig"] = _gzip_bytes(opening) + gz["ttl"] + _gzip_separator(_TRIG_CLOSING)
+    return DocumentDump(graph, len(triples), plain, gz)
+
+
+_TRIG_CLOSING = b"}\n"
 
 
 def document_dump(ttl: bytes, graph: str) -> DocumentDump:
