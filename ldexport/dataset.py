@@ -851,7 +851,8 @@ def build_shard(job: ShardJob) -> tuple[ShardEntry, dict[str, FileInfo]]:
     members_rel = f"{MEMBERS}/{job.shard}.json"
     path = job.out_dir / members_rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(json.dumps({"members": rows}, separators=(",", ":")).encode())
+    index = {"layout": _DUMP_LAYOUT, "members": rows}
+    path.write_bytes(json.dumps(index, separators=(",", ":")).encode())
     files[members_rel] = FileInfo.of(path)
     subjects_rel = f"{SUBJECTS}/{job.shard}.txt.gz"
     path = job.out_dir / subjects_rel
@@ -867,12 +868,16 @@ def build_shard(job: ShardJob) -> tuple[ShardEntry, dict[str, FileInfo]]:
 
 
 def _previous_rows(previous_dir: Path | None, shard: str) -> dict[str, list[Any]]:
-    """The previous output's index of a shard's pieces (`MEMBERS`), by member key."""
+    """The previous output's index of a shard's pieces (`MEMBERS`), by member key; nothing
+    when its pieces were written in another layout (`_DUMP_LAYOUT`)."""
     if previous_dir is None:
         return {}
     try:
-        rows = json.loads((previous_dir / MEMBERS / f"{shard}.json").read_bytes())["members"]
-    except (OSError, ValueError, KeyError):
+        index = json.loads((previous_dir / MEMBERS / f"{shard}.json").read_bytes())
+        if index.get("layout") != _DUMP_LAYOUT:
+            return {}
+        rows = index["members"]
+    except (OSError, ValueError, KeyError, AttributeError):
         return {}
     return {f"{row[0]} {row[1]}": row for row in rows}
 
@@ -1055,8 +1060,10 @@ def shard_files(shard: str) -> list[str]:
 
 #: Changes when the dumps are written differently for the same Turtle (2: a gzip member per
 #: document; 3: graphs in `serialize.triple_key` order, TriG the Turtle body in braces,
-#: gzip members by zlib-ng), so that a previous output's shards are not reused as they are.
-_DUMP_LAYOUT = 3
+#: gzip members by zlib-ng; 4: TriG's gzip piece the Turtle's member between two others),
+#: so that neither a previous output's shards nor their pieces (`MEMBERS`, which records it)
+#: are reused as they are: the same sources give the same bytes, whatever came before.
+_DUMP_LAYOUT = 4
 
 
 def _shard_digest(entries: Sequence[_Member], ttl_digests: Sequence[str]) -> str:
