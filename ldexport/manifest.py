@@ -348,13 +348,20 @@ class Table(MutableMapping[str, E]):
         assert source.columns == self.columns, "the same columns on both sides"
         self.flush()
         source.flush()
-        if source.path is None or source.db.in_transaction:  # what SQLite's file lacks
+        file = _database_file(source.db)
+        if (
+            file is None
+            or source.path is None
+            or file != source.path.resolve()  # its connection writes elsewhere (`Manifest.write`)
+            or source.db.in_transaction  # rows the file does not hold yet
+            or file == _database_file(self.db)  # SQLite would lock itself out of it
+        ):
             found: set[str] = set()
             for rows in source._rows_of(keys, columns=True):
                 self.db.executemany(self._insert, rows)
                 found.update(row[0] for row in rows)
             return [key for key in keys if key not in found]
-        schema = self._attached(source.path)
+        schema = self._attached(file)
         columns = ", ".join(["key", "value", *(f'"{c}"' for c in self.columns)])
         missing: list[str] = []
         for at in range(0, len(keys), 500):
@@ -371,13 +378,12 @@ class Table(MutableMapping[str, E]):
         return missing
 
     def _attached(self, path: Path) -> str:
-        """The name under which this table's connection reads the database file `path`
-        (attached once: it stays attached, as SQLite cannot detach a database inside the
-        transaction the copies are in; only read, by `copy_from`'s queries, which write
-        into "main")."""
-        name = "source_" + hashlib.blake2b(str(path.absolute()).encode(), digest_size=6).hexdigest()
+        """The name under which this table's connection reads the database file `path`,
+        attached read-only (once: it stays attached, as SQLite cannot detach a database
+        inside the transaction the copies are in)."""
+        name = "source_" + hashlib.blake2b(str(path).encode(), digest_size=6).hexdigest()
         if name not in {row[1] for row in self.db.execute("PRAGMA database_list")}:
-            self.db.execute(f"ATTACH DATABASE ? AS {name}", (str(path.absolute()),))
+            self.db.execute(f"ATTACH DATABASE ? AS {name}", (f"{path.as_uri()}?mode=ro",))
         return name
 
     def put_raw(self, key: str, text: str, entry: E | None = None) -> None:
@@ -598,15 +604,26 @@ def _connect(
 ) -> sqlite3.Connection:
     """A connection for a table.  The database in the staging folder is scratch until the
     folder is swapped in (a publish that fails discards it), so it has no journal and no
-    fsync; `immutable`: a published output's, never written again."""
+    fsync; `immutable`: a published output's, never written again.  Every connection reads
+    file names as URIs, so that `Table.copy_from` can attach a database read-only whatever
+    SQLite was built with ("" stays a temporary database)."""
     if read_only:
         flags = "mode=ro&immutable=1" if immutable else "mode=ro"
         uri = f"{Path(path).absolute().as_uri()}?{flags}"
         return sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=60)
-    db = sqlite3.connect(path, check_same_thread=False, timeout=60)
+    target = Path(path).absolute().as_uri() if path else ""
+    db = sqlite3.connect(target, uri=True, check_same_thread=False, timeout=60)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     return db
+
+
+def _database_file(db: sqlite3.Connection) -> Path | None:
+    """The file of a connection's main database (None: a temporary one)."""
+    for _, name, file in db.execute("PRAGMA database_list"):
+        if name == "main":
+            return Path(file).resolve() if file else None
+    return None
 
 
 def scratch_database() -> sqlite3.Connection:

@@ -214,6 +214,37 @@ def test_rows_copied_from_another_table_by_sqlite_and_the_keys_it_lacks(
         Table.of(DocumentEntry, {}).copy_from(old, ["0000.ttl"])
 
 
+def test_rows_copied_within_one_database_file_and_from_a_file_that_is_gone(
+    tmp_path: Path,
+) -> None:
+    """A source in the destination's own file is read row by row (attached, SQLite's shared
+    lock on it would keep the destination from committing); a source file that is gone is
+    an error, and attaching it read-only creates nothing in its place."""
+    import sqlite3
+
+    path = tmp_path / "m.sqlite"
+    db = _connect(path)
+    old = Table(db, "old", FileInfo, (), path)
+    old.update({k: FileInfo(1, k) for k in ["a", "b"]})
+    old.flush()
+    db.commit()
+    new = Table(db, "new", FileInfo, (), path)
+    assert new.copy_from(old, ["a", "x"]) == ["x"]
+    db.commit()  # not locked out
+    assert new.raw("a") == old.raw("a")
+
+    gone = tmp_path / "gone.sqlite"
+    kept = _connect(gone)
+    source = Table(kept, "files", FileInfo, (), gone)
+    source["a"] = FileInfo(1, "a")
+    source.flush()
+    kept.commit()
+    gone.unlink()
+    with pytest.raises(sqlite3.OperationalError):
+        Table.of(FileInfo, {}).copy_from(source, ["a"])
+    assert not gone.exists()
+
+
 def test_a_top_level_name_held_by_the_keys_of_a_table() -> None:
     table = Table.of(FileInfo, {k: FileInfo(1, k) for k in ["a.ttl", "dumps/x.nq", "dumps2"]})
     table["state/m.json"] = FileInfo(2, "m")  # buffered
