@@ -106,12 +106,16 @@ def model_json(res: Resolution) -> bytes:
             f"{res.symbol}: the model does not validate against the JSON Schema at "
             f"{where or 'the top'}: {message}"
         )
-    return orjson.dumps(data, option=MODEL_JSON_OPTIONS)
+    try:
+        return orjson.dumps(data, option=MODEL_JSON_OPTIONS)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes (255 levels)
+        return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
 #: The model file's format: `json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)`
 #: and a line break, the same bytes (tests/test_publish.py) at a fiftieth of the time: the
-#: standard library writes indented JSON in Python, about 1 ms of a worker's 30 a document.
+#: standard library writes indented JSON in Python, about 1 ms of a worker's 30 a document;
+#: it still writes what orjson does not (a subdivision nested 127 deep).
 MODEL_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 

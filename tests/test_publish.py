@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import orjson
 import pyoxigraph
 import pytest
 from rdflib import Graph
@@ -191,6 +192,28 @@ def test_model_json_is_what_the_standard_library_writes(path: Path) -> None:
         data.pop("warnings", None)
         expected = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
         assert model_json(res).decode() == expected
+
+
+def test_model_json_of_a_model_nested_deeper_than_orjson_writes() -> None:
+    """orjson stops at 255 levels, two a subdivision: a list nested 130 deep (a run of
+    dashes can nest that way) is written by the standard library, the same format."""
+    from dataclasses import replace
+
+    from ldexport.convert import parse_file
+    from ldexport.model import to_dict
+    from ldexport.publish import MODEL_JSON_OPTIONS, model_json
+
+    res = parse_file(EXAMPLES / "S_RES_1663_2006.txt")[0]
+    part = res.parts[-1]
+    for _ in range(130):
+        part = replace(res.parts[-1], children=(part,))
+    deep = replace(res, parts=(*res.parts[:-1], part))
+    data = to_dict(deep)
+    data.pop("warnings", None)
+    expected = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert model_json(deep).decode() == expected
+    with pytest.raises(orjson.JSONEncodeError):  # what model_json falls back from
+        orjson.dumps(data, option=MODEL_JSON_OPTIONS)
 
 
 def test_a_folder_gives_its_document_files_sorted(tmp_path: Path) -> None:
