@@ -139,6 +139,43 @@ Acting under Chapter VII of the Charter of the United Nations,
 """
 
 
+DASHES = """\
+Resolution adopted by the General Assembly on 20 December 2002
+[without reference to a Main Committee (A/57/L.50)]
+57/300. Strengthening of the United Nations
+The General Assembly,
+Recalling its resolution 56/253 of 24 December 2001,
+1. Requests the Secretary-General to report on:
+– The first matter;
+– The second matter;
+– The third matter;
+2. Decides:
+(a) To consider the following:
+– Its programme;
+– Its budget;
+(b) To revert to the question;
+78th plenary meeting
+20 December 2002
+"""
+
+
+def test_a_run_of_dashes_is_one_list_of_siblings(tmp_path: Path) -> None:
+    """Dashed items are the items of one list, each after the one before, not each inside
+    the one before: under the paragraph, or under the lettered item they follow."""
+    [res] = parse_text(tmp_path, DASHES)
+    first, second = (p for p in res.parts if p.kind is Kind.OPERATIVE)
+    assert [c.text for c in first.children] == [
+        "The first matter;",
+        "The second matter;",
+        "The third matter;",
+    ]
+    assert all(not c.children for c in first.children)
+    a, b = second.children
+    assert (a.number, b.number) == ("a", "b")
+    assert [c.text for c in a.children] == ["Its programme;", "Its budget;"]
+    assert all(not c.children for c in a.children) and not b.children
+
+
 def test_security_council_heading_and_wrapped_adoption_line(tmp_path: Path) -> None:
     [res] = parse_text(tmp_path, SECURITY_COUNCIL)
     assert res.symbol == "S/RES/1709(2006)"

@@ -761,12 +761,15 @@ def _freeze(
 
 def _list_level(num: str, parent: _Node) -> int:
     """How deep a sub-paragraph goes under `parent`: 0 for (a), (b) or a list of (i), (ii)
-    directly under the paragraph; 1 for (i) under (a); dashes one below the last item."""
+    directly under the paragraph; 1 for (i) under (a); dashes one below the last numbered
+    item, beside the dash before them (a run of dashes is one list)."""
     if num == "-":
         depth, target = 0, parent
         while target.children:
             target = target.children[-1]
             depth += 1
+        if depth and target.number is None:  # the last item is a dash: its sibling
+            return depth - 1
         return max(depth, 1)
     last = parent.children[-1].number if parent.children else None
     if last is None or _follows(num, last):
