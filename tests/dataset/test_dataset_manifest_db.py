@@ -219,7 +219,8 @@ def test_rows_copied_within_one_database_file_and_from_a_file_that_is_gone(
 ) -> None:
     """A source in the destination's own file is read row by row (attached, SQLite's shared
     lock on it would keep the destination from committing); a source file that is gone is
-    an error, and attaching it read-only creates nothing in its place."""
+    an error, and attaching it read-only creates nothing in its place; a source whose
+    connection writes another file than its path is read row by row."""
     import sqlite3
 
     path = tmp_path / "m.sqlite"
@@ -243,6 +244,22 @@ def test_rows_copied_within_one_database_file_and_from_a_file_that_is_gone(
     with pytest.raises(sqlite3.OperationalError):
         Table.of(FileInfo, {}).copy_from(source, ["a"])
     assert not gone.exists()
+
+    # a table whose path is a copy of its database (Manifest.write: VACUUM INTO), its
+    # connection still writing the first file, unlinked: the rows added since are copied too
+    first, copy = tmp_path / "first.sqlite", tmp_path / "copy.sqlite"
+    db = _connect(first)
+    table = Table(db, "files", FileInfo, (), first)
+    table["a"] = FileInfo(1, "a")
+    table.flush()
+    db.commit()
+    db.execute("VACUUM INTO ?", (str(copy),))
+    first.unlink()  # as Manifest.write does: open here, gone from the folder
+    table.path = copy
+    table["b"] = FileInfo(2, "b")
+    table.flush()
+    db.commit()
+    assert Table.of(FileInfo, {}).copy_from(table, ["a", "b"]) == []
 
 
 def test_a_top_level_name_held_by_the_keys_of_a_table() -> None:
