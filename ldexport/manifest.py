@@ -331,10 +331,8 @@ class Table(MutableMapping[str, E]):
         columns' values), a list per query of 500 keys."""
         self.flush()
         extra = "".join(f', "{c}"' for c in self.columns) if columns else ""
-        for at in range(0, len(keys), 500):
-            chunk = tuple(keys[at : at + 500])
-            marks = ", ".join("?" * len(chunk))
-            query = f'SELECT key, value{extra} FROM "{self.name}" WHERE key IN ({marks})'
+        for chunk, test in _key_chunks(keys):
+            query = f'SELECT key, value{extra} FROM "{self.name}" {test}'
             yield self.db.execute(query, chunk).fetchall()
 
     def copy_from(self, source: Table[E], keys: Sequence[str]) -> list[str]:
@@ -364,9 +362,7 @@ class Table(MutableMapping[str, E]):
         schema = self._attached(file)
         columns = ", ".join(["key", "value", *(f'"{c}"' for c in self.columns)])
         missing: list[str] = []
-        for at in range(0, len(keys), 500):
-            chunk = tuple(keys[at : at + 500])
-            test = f"WHERE key IN ({', '.join('?' * len(chunk))})"
+        for chunk, test in _key_chunks(keys):
             copy = (
                 f'INSERT OR REPLACE INTO main."{self.name}" ({columns}) '
                 f'SELECT {columns} FROM {schema}."{source.name}" {test}'
@@ -616,6 +612,13 @@ def _connect(
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
     return db
+
+
+def _key_chunks(keys: Sequence[str]) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The keys 500 at a time, each chunk with its `WHERE key IN (?, ...)` clause."""
+    for at in range(0, len(keys), 500):
+        chunk = tuple(keys[at : at + 500])
+        yield chunk, f"WHERE key IN ({', '.join('?' * len(chunk))})"
 
 
 def _database_file(db: sqlite3.Connection) -> Path | None:
