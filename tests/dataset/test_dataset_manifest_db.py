@@ -4,7 +4,9 @@ manifest.json, in the same order, read instead of it only while it stands for it
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -350,3 +352,46 @@ def test_files_linked_by_workers_are_in_place_after_settle(tmp_path: Path) -> No
             stage.reuse_later("gone.ttl")  # not in the previous output
             stage.settle()
         assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["out"]
+
+
+def test_select_in_asks_500_values_a_query() -> None:
+    """`Table.select_in`: the distinct fields of the entries whose column is one of the
+    values, led by that value, in one query per 500 values (1,201 values: three)."""
+    table = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
+    for i in range(1200):  # two documents of each of 600 sources
+        e = entry(f"A_{i}", f"sha{i // 2}", f"/in/{i // 2}")
+        e.source_stat = [i // 2, 1, 2]
+        table[e.name] = e
+    statements: list[str] = []
+    table.flush()
+    table.db.set_trace_callback(statements.append)
+    paths = [f"/in/{i}" for i in range(1200)] + ["/in/é"]
+    rows = list(table.select_in(("source_stat", "source_sha256"), "source_path", paths))
+    table.db.set_trace_callback(None)
+    read = sorted((path, json.loads(stat), sha) for path, stat, sha in rows)
+    assert read == sorted((f"/in/{i}", [i, 1, 2], f"sha{i}") for i in range(600))
+    assert sum(s.startswith("SELECT") for s in statements) == 3
+
+
+def test_source_digests_looked_up_ahead_in_chunks_are_those_of_one_by_one(
+    tmp_path: Path,
+) -> None:
+    """The look-ahead asks the manifest about 500 paths at a time: across a chunk's end
+    (1,001 paths), each answer is the one a path looked up alone gets."""
+    from ldexport.manifest import SourceDigests, sha256_file
+
+    paths = [tmp_path / f"{i}.txt" for i in range(1001)]
+    for i, path in enumerate(paths):
+        path.write_text(f"text {i}")
+    previous = Manifest(fingerprint={})
+    for i, path in enumerate(paths[::2]):  # every other one recorded, one with a stale stat
+        e = entry(f"A_{i}", sha256_file(path), str(path))
+        e.source_stat = stat_key(path.stat()) if i != 300 else [0, 0, 0]
+        previous.documents[e.name] = e
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text("{}")
+    os.utime(manifest, ns=(time.time_ns() + 5_000_000_000,) * 2)  # older sources: not racy
+    found = list(SourceDigests(previous, manifest).ahead(paths))
+    assert [(p, sha256_file(p), i % 2 == 0 and i != 600) for i, p in enumerate(paths)] == found
+    alone = SourceDigests(previous, manifest)
+    assert [alone(p) for p in paths] == [(sha, stat_key(p.stat())) for p, sha, _ in found]
