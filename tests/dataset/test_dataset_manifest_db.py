@@ -395,3 +395,17 @@ def test_source_digests_looked_up_ahead_in_chunks_are_those_of_one_by_one(
     assert [(p, sha256_file(p), i % 2 == 0 and i != 600) for i, p in enumerate(paths)] == found
     alone = SourceDigests(previous, manifest)
     assert [alone(p) for p in paths] == [(sha, stat_key(p.stat())) for p, sha, _ in found]
+
+
+def test_rows_read_by_orjson_are_those_json_reads() -> None:
+    """`_loads` (orjson, json where orjson refuses the text) gives json's values for what the
+    manifest's rows hold: a document row with a stat in nanoseconds, and text orjson
+    refuses."""
+    from ldexport.manifest import _fields, _json, _loads
+
+    e = entry("A_RES_80_1", "ab" * 32, "/in/café.md")
+    e.source_stat = [123_456, 1_764_000_000_123_456_789, 9_223_372_036_854_775_807]
+    row = _json(_fields(e))
+    assert DocumentEntry(**_loads(row)) == e
+    refused = '{"a": "\\ud800", "b": [1e400]}'  # an escaped lone surrogate, an infinity
+    assert _loads(refused) == json.loads(refused)
