@@ -7,6 +7,7 @@ nothing of one document when it moves to the next.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 
+from ldexport.errors import SourceError
 from ldexport.iris import Iris
 from ldexport.model import Resolution
 from ldexport.problems import ValidationReport
@@ -90,6 +92,17 @@ def _converted(
     return Converted(resolution, NO_GRAPH if content is None else content, *rest)
 
 
+def check_file_name(path: str | Path) -> None:
+    """SourceError for a file whose name is not valid UTF-8 (bytes of another encoding): it
+    could not be written into the UTF-8 outputs that record it (model JSON, manifest,
+    provenance, report).  The line shows the name's other bytes escaped."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+        raise SourceError(shown, "the file name is not valid UTF-8; rename the file") from None
+
+
 def parse_file(path: str | Path) -> list[Resolution]:
     """The resolutions a file holds; raises LdexportError (SourceError, ParseError).
 
@@ -99,6 +112,7 @@ def parse_file(path: str | Path) -> list[Resolution]:
     from ldexport.parse import normalise, structure
     from ldexport.sources import akn as akn_source
 
+    check_file_name(path)
     if akn_source.detect_file(path):
         return akn_source.read_resolutions(path)
     doc = sources.read(path)

@@ -1809,12 +1809,23 @@ def publish_dataset(
     `convert` (default `ldexport.convert.convert_file`) turns one input into its documents;
     or an `executor` (`ldexport.executor.make_executor`) converts, ahead, the inputs that the
     previous manifest does not hold."""
-    from ldexport.errors import LdexportError
+    from ldexport.convert import check_file_name
+    from ldexport.errors import LdexportError, SourceError
     from ldexport.executor import Prefetch, render_and_dump, unknown_sources
     from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
     from ldexport.publish import Outcome, write_context
 
     settings = (settings or Settings()).replace(base_iri=iris.base)
+    unnamed: list[Outcome] = []  # the manifest and the report could not record them
+    named: list[Path] = []
+    for path in inputs:
+        try:
+            check_file_name(path)
+        except SourceError as exc:
+            unnamed.append(Outcome(exc.path, problems=[str(exc)]))
+            continue
+        named.append(path)
+    inputs = named
     out_abs = out_dir.absolute()
     inside = {f for f in {p.parent for p in inputs} if f.absolute().is_relative_to(out_abs)}
     for path in inputs:  # by folder: a publish may name 25,000 files of one folder
@@ -1849,6 +1860,8 @@ def publish_dataset(
             carried.clear()
 
         result = PublishResult(out_dir, writer.manifest, warnings=settings.warnings())
+        for outcome in unnamed:
+            result.outcomes.append(outcome)
         for path in progress(inputs):
             try:
                 digest, stat = digests(path)

@@ -3,6 +3,7 @@ still converted; no half-written file is left behind; the exit status says it fa
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,27 @@ def test_validate_names_an_unreadable_file_and_goes_on(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith(f"error: {broken}: ")
     assert f"{tmp_path / 'A_RES_58_136.ttl'}: conforms" in result.stdout
+
+
+@pytest.mark.parametrize("command", ["convert", "publish"])
+def test_a_file_name_that_is_not_utf8_is_one_error_line(tmp_path: Path, command: str) -> None:
+    """A file name in another encoding (Latin-1 "café") cannot be recorded in the UTF-8
+    outputs (model JSON, manifest, report): one line names it, its odd byte escaped, and the
+    other inputs are published (the whole batch stopped on a UnicodeEncodeError before)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    odd = Path(os.fsdecode(bytes(folder) + b"/A_RES_58_136_caf\xe9.txt"))
+    odd.write_bytes(SEED.read_bytes())
+    (folder / "A_RES_58_136.txt").write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    result = run_cli(command, str(folder), "-o", str(out))
+    assert result.returncode == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [f"error: {folder}/A_RES_58_136_caf\\xe9.txt: {NOT_UTF8}"]
+    assert (out / "A_RES_58_136.ttl").stat().st_size > 0
+    if command == "publish":
+        report = (out / "validation-report.txt").read_text(encoding="utf-8")
+        assert f"A_RES_58_136_caf\\xe9.txt: {NOT_UTF8}" in report
+
+
+NOT_UTF8 = "the file name is not valid UTF-8; rename the file"
