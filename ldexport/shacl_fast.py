@@ -818,13 +818,17 @@ _YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _int(term: Node) -> int | None:
-    """The value of an xsd:integer literal written in canonical form; None otherwise."""
+    """The value of an xsd:integer literal written in canonical form; None otherwise (and
+    past the 4,300 digits Python's `int` reads)."""
     if (
         isinstance(term, Literal)
         and term.datatype == _XSD_INTEGER
         and _CANONICAL_INTEGER.fullmatch(term)
     ):
-        return int(term)
+        try:
+            return int(term)
+        except ValueError:
+            return None
     return None
 
 
@@ -1057,18 +1061,24 @@ def _continues_section_numbering(idx: Index, value: Node, upper: str, order: int
     orders as integers is the query's numeric comparison."""
     if not re.fullmatch(r"[0-9]+", upper):
         return False
+    try:
+        wanted = int(upper) - 1  # the number of the part before
+    except ValueError:  # past the 4,300 digits Python's int reads: rdflib's cast fails too
+        wanted = None
     for section in idx.objects(value, _is_part_of):
         if not idx.has(section, _type_subdivision, _section):
             continue
         for typ in idx.objects(value, _type_subdivision):
             if order == 1:
                 return True
+            if wanted is None:
+                continue
             for before in idx.subjects(section, _is_part_of):
                 if not idx.has(before, _type_subdivision, typ):
                     continue
                 if not any(_int(o) == order - 1 for o in idx.objects(before, _order)):
                     continue
-                if any(_cast_integer(n) == int(upper) - 1 for n in idx.objects(before, _number)):
+                if any(_cast_integer(n) == wanted for n in idx.objects(before, _number)):
                     return True
     return False
 

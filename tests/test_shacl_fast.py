@@ -381,3 +381,17 @@ def test_number_order_solver_casts_as_rdflib(text: str, flagged: set[str]) -> No
     assert found is not None
     assert {str(value).rpartition("_")[2] for _, _, value, _ in found} == flagged
     same_report(graph)
+
+
+def test_a_number_longer_than_python_reads_is_what_the_query_reports() -> None:
+    """A number of 5,000 digits: Python's `int` refuses it, so rdflib's xsd:integer cast
+    fails and the part does not continue the numbering; the solver reports it so (it raised
+    a ValueError, the document "could not be evaluated", found in review)."""
+    from ldexport.shacl_fast import SOLVERS, Index
+
+    graph = replaced("ok_sections_annex.ttl", SECTION_PARA + "5", NUMBER, Literal("5" * 5000))
+    this = next(graph.subjects(URIRef(ELI + "is_realized_by"), None))
+    found = SOLVERS[NUMBER_ORDER](Index(set(graph), _no_graph), this)
+    assert found is not None
+    assert {str(value).rpartition("_")[2] for _, _, value, _ in found} == {"5"}
+    same_report(graph)
