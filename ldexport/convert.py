@@ -92,15 +92,20 @@ def _converted(
     return Converted(resolution, NO_GRAPH if content is None else content, *rest)
 
 
-def check_file_name(path: str | Path) -> None:
-    """SourceError for a file whose name is not valid UTF-8 (bytes of another encoding): it
-    could not be written into the UTF-8 outputs that record it (model JSON, manifest,
-    provenance, report).  The line shows the name's other bytes escaped."""
-    try:
-        str(path).encode("utf-8")
-    except UnicodeEncodeError:
-        shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-        raise SourceError(shown, "the file name is not valid UTF-8; rename the file") from None
+def check_file_name(path: str | Path, whole_path: bool = False) -> None:
+    """SourceError for a file whose name is not valid UTF-8 (bytes of another encoding): the
+    UTF-8 outputs that record it (model JSON, Akoma Ntoso, provenance) could not.  With
+    `whole_path`, its folders' names too (a publish's manifest and report record the path).
+    The line shows the other bytes escaped."""
+    for text, what, rename in (
+        (Path(path).name, "the file name", "the file"),
+        (str(path) if whole_path else "", "the name of its folder", "the folder"),
+    ):
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+            raise SourceError(shown, f"{what} is not valid UTF-8; rename {rename}") from None
 
 
 def parse_file(path: str | Path) -> list[Resolution]:

@@ -1820,7 +1820,7 @@ def publish_dataset(
     named: list[Path] = []
     for path in inputs:
         try:
-            check_file_name(path)
+            check_file_name(path, whole_path=True)
         except SourceError as exc:
             unnamed.append(Outcome(exc.path, problems=[str(exc)]))
             continue

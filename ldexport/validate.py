@@ -182,7 +182,10 @@ def blank_node_problems(triples: Graph | AbstractSet[Triple]) -> list[Problem]:
 
 def validate_file(path: str | Path) -> ValidationReport:
     """Read a Turtle, JSON-LD or N-Triples file (by extension) and validate it."""
+    from ldexport.convert import check_file_name
+
     path = Path(path)
+    check_file_name(path, whole_path=True)  # rdflib makes an IRI of it, then finds no file
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(FORMATS))

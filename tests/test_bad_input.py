@@ -147,3 +147,25 @@ def test_a_file_name_that_is_not_utf8_is_one_error_line(tmp_path: Path, command:
 
 
 NOT_UTF8 = "the file name is not valid UTF-8; rename the file"
+
+
+def test_a_folder_name_that_is_not_utf8(tmp_path: Path) -> None:
+    """Only a publish records a source's whole path (manifest, report): `convert` writes the
+    document of a file in a folder named in Latin-1, `publish` names the folder as the
+    reason, and `validate` says so rather than "no such file" (found in review)."""
+    folder = Path(os.fsdecode(bytes(tmp_path) + b"/caf\xe9"))
+    folder.mkdir()
+    (folder / "A_RES_58_136.txt").write_bytes(SEED.read_bytes())
+    converted = run_cli("convert", str(folder), "-o", str(tmp_path / "conv"))
+    assert converted.returncode == 0, converted.stderr
+    assert (tmp_path / "conv" / "A_RES_58_136.ttl").stat().st_size > 0
+    published = run_cli("publish", str(folder), "-o", str(tmp_path / "out"))
+    shown = f"{tmp_path}/caf\\xe9"
+    reason = "the name of its folder is not valid UTF-8; rename the folder"
+    assert published.returncode == 1
+    assert f"error: {shown}/A_RES_58_136.txt: {reason}" in published.stderr.splitlines()
+    ttl = folder / "doc.ttl"
+    ttl.write_bytes((tmp_path / "conv" / "A_RES_58_136.ttl").read_bytes())
+    validated = run_cli("validate", str(ttl))
+    assert validated.returncode == 1
+    assert f"{shown}/doc.ttl: {reason}" in validated.stderr, validated.stderr
