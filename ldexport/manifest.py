@@ -893,8 +893,9 @@ class _Raw(str):
 def _loads(text: str) -> Any:
     """A row's JSON text read by orjson (an entry in a quarter of json's time: 24,000 of
     them in a re-publish), or by json where orjson refuses it (an escaped lone surrogate,
-    NaN): the same values for what rows hold (orjson reads an integer of 2**64 or more as a
-    float; rows' largest are nanosecond times, below 2**63 until the year 2262)."""
+    NaN): the same values, but for an integer of 2**64 or more, a float to orjson.  Rows'
+    largest integers are a source's times in nanoseconds: a file dated after the year 2554
+    then does not match its recorded stat, and is hashed again."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

@@ -384,15 +384,19 @@ def test_source_digests_looked_up_ahead_in_chunks_are_those_of_one_by_one(
     for i, path in enumerate(paths):
         path.write_text(f"text {i}")
     previous = Manifest(fingerprint={})
-    for i, path in enumerate(paths[::2]):  # every other one recorded, one with a stale stat
-        e = entry(f"A_{i}", sha256_file(path), str(path))
-        e.source_stat = stat_key(path.stat()) if i != 300 else [0, 0, 0]
+    recorded = {}  # every other path, with a sha256 of its own (taken, not read: a hit shows)
+    for i, path in enumerate(paths[::2]):
+        e = entry(f"A_{i}", f"{i:064x}", str(path))
+        e.source_stat = stat_key(path.stat()) if i != 300 else [0, 0, 0]  # one stale stat
         previous.documents[e.name] = e
+        if i != 300:
+            recorded[path] = e.source_sha256
     manifest = tmp_path / "manifest.json"
     manifest.write_text("{}")
     os.utime(manifest, ns=(time.time_ns() + 5_000_000_000,) * 2)  # older sources: not racy
     found = list(SourceDigests(previous, manifest).ahead(paths))
-    assert [(p, sha256_file(p), i % 2 == 0 and i != 600) for i, p in enumerate(paths)] == found
+    assert found == [(p, recorded.get(p) or sha256_file(p), p in recorded) for p in paths]
+    assert len(recorded) == 500
     alone = SourceDigests(previous, manifest)
     assert [alone(p) for p in paths] == [(sha, stat_key(p.stat())) for p, sha, _ in found]
 
