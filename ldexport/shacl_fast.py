@@ -605,8 +605,8 @@ class SparqlConstraint:
 
     def results(self, idx: Index, shape: Shape, focus: Node) -> list[Result]:
         solutions = self.solve(idx, focus) if self.solve else None
-        if solutions is None:
-            if not self.screen(idx, focus):
+        if solutions is None:  # no solver, or data it does not read: a screen, then the query
+            if self.solve is None and not self.screen(idx, focus):
                 return []
             bindings = {"this": cast(Identifier, focus)} if self.binds_this else {}
             rows = idx.graph_of(self.predicates).query(self.query, initBindings=bindings)
