@@ -1624,6 +1624,8 @@ def write_catalog(
     labels: dict[str, str] | None = None,
 ) -> Graph:
     """catalog.ttl and catalog.jsonld, after every file they describe is written."""
+    from ldexport.publish import indented_json
+
     g = catalog_graph(out_dir, manifest, stats, iris, settings, labels)
     triples = sorted(
         (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g),  # type: ignore[arg-type]
@@ -1635,9 +1637,7 @@ def write_catalog(
         "@context": CATALOG_PREFIXES,
         "@graph": jsonld_nodes(triples, Compactor(CATALOG_PREFIXES)),
     }
-    (out_dir / f"{CATALOG}.jsonld").write_bytes(
-        (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
-    )
+    (out_dir / f"{CATALOG}.jsonld").write_bytes(indented_json(doc))
     for name in (f"{CATALOG}.ttl", f"{CATALOG}.jsonld"):
         manifest.files[name] = FileInfo.of(out_dir / name)
     return g

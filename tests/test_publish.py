@@ -201,7 +201,7 @@ def test_model_json_of_a_model_nested_deeper_than_orjson_writes() -> None:
 
     from ldexport.convert import parse_file
     from ldexport.model import to_dict
-    from ldexport.publish import MODEL_JSON_OPTIONS, model_json
+    from ldexport.publish import INDENTED_JSON_OPTIONS, model_json
 
     res = parse_file(EXAMPLES / "S_RES_1663_2006.txt")[0]
     part = res.parts[-1]
@@ -213,7 +213,7 @@ def test_model_json_of_a_model_nested_deeper_than_orjson_writes() -> None:
     expected = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     assert model_json(deep).decode() == expected
     with pytest.raises(orjson.JSONEncodeError):  # what model_json falls back from
-        orjson.dumps(data, option=MODEL_JSON_OPTIONS)
+        orjson.dumps(data, option=INDENTED_JSON_OPTIONS)
 
 
 def test_a_folder_gives_its_document_files_sorted(tmp_path: Path) -> None:

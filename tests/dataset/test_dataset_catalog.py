@@ -77,8 +77,12 @@ def test_every_distribution_states_the_size_and_sha256_of_its_file(
 
 
 def test_json_ld_catalogue_is_the_same_graph(published: PublishResult) -> None:
+    """The same graph as catalog.ttl, indented by two spaces, keys sorted (written by
+    orjson: the bytes json.dumps writes)."""
     out = published.out_dir
     assert isomorphic(catalog(out), Graph().parse(out / "catalog.jsonld", format="json-ld"))
+    text = (out / "catalog.jsonld").read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def test_void_statistics_are_counted_from_the_data(published: PublishResult) -> None:
