@@ -226,7 +226,7 @@ def main() -> None:
     rows.append(("(b') re-publish, 10 sources changed", docs, triples, secs, peak, TREE_CPU[0]))
 
     # the baseline again: a shared machine's speed moves in the minutes (b) takes (its two
-    # runs were 748 and 1,025 ms a document two hours apart, session 9), so (b) is compared
+    # runs were 748 and 1,025 ms a document half an hour apart, session 9), so (b) is compared
     # with the baseline on either side of it
     baseline("(a') straightforward again, after (b)")
 
