@@ -29,17 +29,13 @@ from collections.abc import Set as AbstractSet
 from functools import cache, lru_cache
 from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pyshacl import ShapesGraph, Validator
-from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.exceptions import ParserError
 from rdflib.graph import ConjunctiveGraph
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result as QueryResult
 from rdflib.term import Node
 
@@ -49,6 +45,13 @@ from ldexport.namespaces import ELI
 from ldexport.problems import SHAPES_NS, Problem, ValidationReport, short
 from ldexport.resources import data_dir
 from ldexport.shacl_fast import Result, Shapes
+
+if TYPE_CHECKING:
+    from pyshacl import ShapesGraph
+    from rdflib.plugins.sparql.sparql import Query
+
+# pySHACL and rdflib's SPARQL engine are imported where they are used: the compiled shapes
+# need neither for a conforming document, and importing them took 0.3 s of a worker's start.
 
 #: The shapes files of a document's graph, in shapes/ (dcat-ap.shacl.ttl there is the
 #: catalogue's, checked by ldexport.dataset).
@@ -108,6 +111,9 @@ def validate(
 
 
 def _pyshacl_problems(data: Graph) -> list[Problem]:
+    from pyshacl import Validator
+    from pyshacl.graph_abstraction import DataGraph
+
     validator = Validator(
         DataGraph.from_rdflib(data),
         shacl_graph=_shapes_rdf(),
@@ -213,6 +219,8 @@ def _shapes_rdf() -> Graph:
 @cache
 def _pyshacl_shapes() -> ShapesGraph:
     """The shapes harvested by pySHACL once, reused for every document it validates."""
+    from pyshacl import ShapesGraph
+
     shapes = ShapesGraph(_shapes_rdf())
     shapes.shapes  # noqa: B018 -- the property harvests the shapes and keeps them
     return shapes
@@ -241,6 +249,8 @@ def _no_blank_nodes_message() -> str:
 
 @lru_cache(maxsize=512)
 def _prepared(text: str) -> Query:
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text)
 
 
