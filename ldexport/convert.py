@@ -97,15 +97,22 @@ def check_file_name(path: str | Path, whole_path: bool = False) -> None:
     UTF-8 outputs that record it (model JSON, Akoma Ntoso, provenance) could not.  With
     `whole_path`, its folders' names too (a publish's manifest and report record the path).
     The line shows the other bytes escaped."""
-    for text, what, rename in (
-        (Path(path).name, "the file name", "the file"),
-        (str(path) if whole_path else "", "the name of its folder", "the folder"),
-    ):
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            shown = os.fsencode(path).decode("utf-8", "backslashreplace")
-            raise SourceError(shown, f"{what} is not valid UTF-8; rename {rename}") from None
+    if not _is_utf8(Path(path).name):
+        reason = "the file name is not valid UTF-8; rename the file"
+    elif whole_path and not _is_utf8(str(path)):
+        reason = "the name of its folder is not valid UTF-8; rename the folder"
+    else:
+        return
+    raise SourceError(os.fsencode(path).decode("utf-8", "backslashreplace"), reason)
+
+
+def _is_utf8(text: str) -> bool:
+    """False for a name holding the surrogates Python decodes other bytes to."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_file(path: str | Path) -> list[Resolution]:

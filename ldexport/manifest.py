@@ -992,7 +992,7 @@ class SourceDigests:
             rows = self._documents.select_in(("source_stat", "source_sha256"), "source_path", names)
             for name, stat, sha256 in rows:
                 if stat:
-                    found.setdefault(name, []).append((json.loads(stat), sha256))
+                    found.setdefault(name, []).append((_loads(stat), sha256))
         return found
 
 
