@@ -452,12 +452,16 @@ class Table(MutableMapping[str, E]):
         whose fields have the values `where` gives; `order_by_iri`: in the order Turtle
         sorts the IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
         self.flush()
-        columns = ", ".join(map(_field, fields))
+        columns = ", ".join(map(self._read, fields))
         test, args = self._condition(where or {})
         sql = f'SELECT {"DISTINCT " if distinct else ""}{columns} FROM "{self.name}"{test}'
         if order_by_iri is not None:
-            sql += f" ORDER BY '<' || {_field(order_by_iri)} || '>'"
+            sql += f" ORDER BY '<' || {self._read(order_by_iri)} || '>'"
         return iter(self.db.execute(sql, args))
+
+    def _read(self, field: str) -> str:
+        """SQL for a field: its column where it has one, else read from the JSON."""
+        return f'"{field}"' if field in self.columns else _field(field)
 
     def select_in(
         self, fields: tuple[str, ...], column: str, values: Sequence[str]
@@ -467,7 +471,7 @@ class Table(MutableMapping[str, E]):
         value (the look-ahead of a re-publish asked 25,000 times)."""
         assert column in self.columns, column
         self.flush()
-        read = ", ".join(f'"{f}"' if f in self.columns else _field(f) for f in fields)
+        read = ", ".join(map(self._read, fields))
         for chunk, test in _key_chunks(values, column):
             sql = f'SELECT DISTINCT "{column}", {read} FROM "{self.name}" {test}'
             yield from self.db.execute(sql, chunk)

@@ -1,38 +1,50 @@
 """provenance.ttl, written a few hundred subjects at a time from the manifest's table: the
-same bytes as one pyoxigraph serialisation of all its triples in Turtle's order."""
+same bytes as one pyoxigraph serialisation of all its triples in Turtle's order, whether a
+subject's Turtle came from a template (`_Template`) or from pyoxigraph."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import sys
 
-from ldexport.dataset import provenance_turtle
+import pyoxigraph as ox
+import pytest
+
+from ldexport.dataset import _PLAIN_IRI, _PM, _VERBATIM, _Template, provenance_turtle
 from ldexport.iris import Iris
 from ldexport.manifest import DocumentEntry, VotesEntry
 from ldexport.symbols import file_name
 
 PROV = "http://www.w3.org/ns/prov#"
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
 
-def test_provenance_is_one_serialisation_of_its_sorted_triples() -> None:
-    iris = Iris()
+def entries_of(iris: Iris, path_of: dict[str, str]) -> list[DocumentEntry]:
+    """24 x 29 documents from 50 shared sources, two conversion times, two versions;
+    `path_of`: a source's path by its sha256, in place of "/in/{i}-{j % 3}.txt" (several
+    names for most sources)."""
     entries = []
     for i in range(1, 30):
         for j in range(1, 25):  # A/RES/1/1 sorts after A/RES/1/10 in Turtle: "1>" > "10>"
             symbol = f"A/RES/{i}/{j}"
+            digest = f"{(i * j) % 50:064x}"  # 50 sources, shared
             entries.append(
                 DocumentEntry(
                     symbol=symbol,
                     name=file_name(symbol),
                     graph=iris.graph(symbol),
                     shard=f"ga-{i}",
-                    source_sha256=f"{(i * j) % 50:064x}",  # 50 sources, shared
-                    source_path=f"/in/{i}-{j % 3}.txt",
+                    source_sha256=digest,
+                    source_path=path_of.get(digest, f"/in/{i}-{j % 3}.txt"),
                     converted_at="2026-11-28T10:00:00Z" if i % 2 else "2026-11-28T11:00:00Z",
                     ldexport_version="0.1.0" if i < 20 else "0.2.0",
                     triples=1,
                 )
             )
-    votes = [
+    return entries
+
+
+def votes_of(iris: Iris) -> list[VotesEntry]:
+    return [
         VotesEntry(
             symbol="A/RES/1/1",
             name="A_RES_1_1",
@@ -45,6 +57,22 @@ def test_provenance_is_one_serialisation_of_its_sorted_triples() -> None:
             ldexport_version="0.2.0",
         )
     ]
+
+
+def one_serialisation(data: bytes) -> bytes:
+    """`data`'s triples serialised at once by pyoxigraph, in Turtle's order."""
+
+    def key(t: ox.Triple) -> tuple[str, str, str]:
+        return (f"<{t.subject.value}>", t.predicate.value, str(t.object))
+
+    triples = sorted(ox.parse(data, format=ox.RdfFormat.TURTLE), key=key)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
+
+
+def test_provenance_is_one_serialisation_of_its_sorted_triples() -> None:
+    iris = Iris()
+    entries = entries_of(iris, {})
+    votes = votes_of(iris)
     data = provenance_turtle(entries, iris, votes)
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     subjects = {t.subject.value for t in triples}
@@ -57,19 +85,120 @@ def test_provenance_is_one_serialisation_of_its_sorted_triples() -> None:
     one = f"urn:sha256:{1:064x}"
     labels = {t.object.value for t in triples if t.subject.value == one and "label" in str(t)}
     assert labels == {e.source_path[4:] for e in entries if e.source_sha256 == f"{1:064x}"}
+    assert data == one_serialisation(data)
 
-    def key(t: ox.Triple) -> tuple[str, str, str]:
-        return (f"<{t.subject.value}>", t.predicate.value, str(t.object))
 
-    whole = ox.serialize(
-        sorted(triples, key=key),
-        format=ox.RdfFormat.TURTLE,
-        prefixes={
-            "prov": PROV,
-            "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
-            "dcterms": "http://purl.org/dc/terms/",
-            "spdx": "http://spdx.org/rdf/terms#",
-        },
-    )
-    assert data == whole
+ODD_NAMES = ['say "no".txt', "back\\slash.txt", "new\nline.txt", "tab\t.txt", "x\ufffe.txt"]
+
+
+@pytest.mark.parametrize("odd", ODD_NAMES)
+def test_a_source_name_pyoxigraph_escapes(odd: str) -> None:
+    """A source named with a character Turtle escapes: its template declines.  The others
+    are written by theirs (one name) or by pyoxigraph (several)."""
+    iris = Iris()
+    plain, escaped = f"{7:064x}", f"{9:064x}"
+    entries = entries_of(iris, {plain: "/in/plain.txt", escaped: f"/in/{odd}"})
+    data = provenance_turtle(entries, iris, votes_of(iris))
+    assert data == one_serialisation(data)
+    triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
+    labels = {t.subject.value: t.object for t in triples if t.predicate == RDFS_LABEL}
+    assert labels[f"urn:sha256:{escaped}"] == ox.Literal(odd)
+    assert labels[f"urn:sha256:{plain}"] == ox.Literal("plain.txt")
+
+
+def test_graphs_under_a_prefix_of_the_file() -> None:
+    """A base IRI in the dcterms namespace: pyoxigraph may abbreviate the graphs' IRIs, which
+    the template (made with an IRI under no prefix) would not."""
+    iris = Iris("http://purl.org/dc/terms/")
+    entries = entries_of(iris, {})
+    data = provenance_turtle(entries, iris, votes_of(iris))
+    assert data == one_serialisation(data)
+
+
+def test_no_documents_no_votes_is_an_empty_file() -> None:
+    assert provenance_turtle([], Iris(), []) == b""
+
+
+@pytest.mark.parametrize(
+    ("graph", "digest", "symbol", "filled"),
+    [
+        ("http://localhost/graph/A_RES_1_1", "ab" * 32, "A/RES/1/1", True),
+        ("http://localhost/graph/ü", "ab" * 32, "A/RES/1/1 ü", True),
+        ("http://localhost/graph/A_RES_1_1", "AB" * 32, "A/RES/1/1", False),  # not a digest
+        ("http://localhost/graph/A_RES_1_1", "ab" * 32, 'A/RES/"1"', False),
+        ("http://localhost/graph/A{1}", "ab" * 32, "A/RES/1/1", False),
+        ("http://www.w3.org/ns/prov#x", "ab" * 32, "A/RES/1/1", False),
+    ],
+)
+def test_template_fills_what_pyoxigraph_writes_as_it_is(
+    graph: str, digest: str, symbol: str, filled: bool
+) -> None:
+    def triples(g: str, d: str, s: str) -> set[tuple[str, str, ox.NamedNode | ox.Literal]]:
+        return {
+            (g, PROV + "wasDerivedFrom", ox.NamedNode(f"urn:sha256:{d}")),
+            (g, "http://purl.org/dc/terms/identifier", ox.Literal(s)),
+            (g, PROV + "value", ox.Literal("{0} {x} }{", language="en")),  # braces: not format's
+        }
+
+    template = _Template.of(triples, iris=1, hashes=1, literals=1)
+    assert template is not None
+    text = template.fill(graph, digest, symbol)
+    assert (text is not None) == filled
+    if text is not None:
+        made = sorted(triples(graph, digest, symbol), key=lambda t: t[1])
+        data = ox.serialize(
+            [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o) for s, p, o in made],
+            format=ox.RdfFormat.TURTLE,
+            prefixes=_PM,
+        )
+        assert data is not None and data.endswith(text.encode())
+
+
+def test_a_shape_whose_predicate_repeats_has_no_template() -> None:
+    def triples(g: str, s: str) -> set[tuple[str, str, ox.NamedNode | ox.Literal]]:
+        return {(g, PROV + "value", ox.Literal(s)), (g, PROV + "value", ox.Literal("b"))}
+
+    assert _Template.of(triples, iris=1, hashes=0, literals=1) is None
+
+
+def code_points() -> list[str]:
+    return [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+
+
+def test_verbatim_is_what_pyoxigraph_writes_as_it_is_in_a_literal() -> None:
+    """Every code point: `_VERBATIM` passes it exactly when pyoxigraph's Turtle writes it
+    unescaped."""
+    p = ox.NamedNode("http://e/p")
+    chars = code_points()
+    literals = [
+        ox.Triple(ox.NamedNode(f"http://e/{i}"), p, ox.Literal(c)) for i, c in enumerate(chars)
+    ]
+    data = (ox.serialize(literals, format=ox.RdfFormat.TURTLE) or b"").decode()
+    lines = data.split(" .\n")[:-1]  # the escaped text holds no line break
+    assert len(lines) == len(chars)
+    escaped = []
+    for i, c in enumerate(chars):
+        assert lines[i].startswith(f"<http://e/{i}> <http://e/p> ")
+        if lines[i] != f'<http://e/{i}> <http://e/p> "{c}"':
+            escaped.append(c)
+    assert escaped == [c for c in chars if not _VERBATIM.fullmatch(c)]
+    assert len(escaped) == 37
+
+
+def test_a_plain_iri_is_written_as_it_is() -> None:
+    """Every code point `_PLAIN_IRI` passes, in an IRI pyoxigraph accepts, is written as it
+    is; those it refuses cannot stand in an IRI unescaped."""
+    s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
+    plain = 0
+    for c in code_points():
+        iri = f"http://e/x{c}"
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            continue
+        data = ox.serialize([ox.Triple(s, p, node)], format=ox.RdfFormat.TURTLE) or b""
+        verbatim = data == f"<http://e/s> <http://e/p> <{iri}> .\n".encode()
+        if _PLAIN_IRI.fullmatch(iri):
+            plain += 1
+            assert verbatim, repr(c)
+    assert plain > 1000
