@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from ldexport import sources
 from ldexport.errors import LdexportError
 from ldexport.model import Citation, CitationKind, Span
 from ldexport.parse import normalise
-from ldexport.parse.citations import PATTERNS, find_citations
+from ldexport.parse.citations import _LOADER, PATTERNS, PATTERNS_FILE, find_citations
 
 from conftest import DOCUMENTS
 
@@ -27,6 +28,13 @@ EXAMPLES = [
     for name, pattern in PATTERNS.items()
     for i, example in enumerate(pattern.examples)
 ]
+
+
+def test_the_patterns_file_reads_the_same_with_libyaml() -> None:
+    """The patterns are read by libyaml's parser where PyYAML has it (`_LOADER`): the same
+    data as PyYAML's own safe parser gives."""
+    text = PATTERNS_FILE.read_text(encoding="utf-8")
+    assert yaml.load(text, Loader=_LOADER) == yaml.safe_load(text)
 
 
 def test_every_pattern_has_examples() -> None:
