@@ -1946,9 +1946,13 @@ def publish_dataset(
         named.append(path)
     inputs = named
     out_abs = out_dir.absolute()
-    inside = {f for f in {p.parent for p in inputs} if f.absolute().is_relative_to(out_abs)}
-    for path in inputs:  # by folder: a publish may name 25,000 files of one folder
-        if path.parent in inside or (path.name == out_abs.name and path.absolute() == out_abs):
+    inside: dict[str, bool] = {}  # by folder (its name as given): 25,000 files of one folder
+    for path in inputs:
+        folder, name = os.path.split(str(path))
+        within = inside.get(folder)
+        if within is None:
+            within = inside[folder] = path.parent.absolute().is_relative_to(out_abs)
+        if within or (name == out_abs.name and path.absolute() == out_abs):
             raise PublishError(f"{path}: an input must not be inside the output folder {out_dir}")
     converted_at = now_iso()
     background = getattr(executor, "background", None)
