@@ -1254,7 +1254,8 @@ def write_provenance(
             literals=1,
         )
         for key, digest, group in within(groups):
-            names = {os.path.basename(path) for _, path in group}  # Path's name, faster
+            # Path(path).name, faster: the same for a file's path (no trailing "/" or "/.")
+            names = {os.path.basename(path) for _, path in group}
             made = partial(source, digest, names)
             text = template.fill(digest, *names) if template and len(names) == 1 else None
             yield key, f"urn:sha256:{digest}", made, text
@@ -1319,11 +1320,12 @@ _HASH = re.compile("[0-9a-f]{64}")
 class _Template:
     """The Turtle of a subject of a fixed shape, cut from pyoxigraph's own serialisation of
     a sample at sentinel values: `fill` gives the bytes pyoxigraph writes for the same
-    triples, when each value is one it writes as it is (`_VERBATIM`, `_PLAIN_IRI`, not
-    under a prefix); else None, and the subject goes to pyoxigraph.  A few microseconds a
-    subject instead of 45: provenance.ttl's 50,000 subjects at 25,000 documents took the
-    workers 2.2 s of CPU, all of it again on every re-publish.  Values come in the order
-    iris, hashes (sha256 hex digests), literals; the shape's predicates must differ."""
+    triples, when each value is one it writes as it is (`_PLAIN_IRI` and a valid IRI under
+    no prefix of the file, `_HASH`, `_VERBATIM`); else None, and the subject goes to
+    pyoxigraph.  About 5 microseconds a subject instead of 45: provenance.ttl's 50,000
+    subjects at 25,000 documents took the workers 2.1-2.9 s of CPU, on every publish and
+    re-publish.  Values come in the order iris, hashes (sha256 hex digests), literals; the
+    shape's predicates must differ."""
 
     form: str  # `str.format`'s text, each value's places numbered
     kinds: tuple[re.Pattern[str], ...]  # the check of each value
@@ -1339,9 +1341,17 @@ class _Template:
     ) -> _Template | None:
         """The template of the subject `triples(*values)` makes (subject and predicates as
         str); None when its predicates repeat (their objects' order would depend on the
-        values)."""
-        n = iris + hashes + literals
-        sentinels = [f"ldexport{i}sentinel{'x' * 8}" for i in range(n)]
+        values), or when the fixed text holds a sentinel (two sets of sentinels give two
+        different templates)."""
+        forms = {cls._form(triples, iris, iris + hashes + literals, mark) for mark in "xy"}
+        if len(forms) != 1 or None in forms:
+            return None
+        kinds = (_PLAIN_IRI,) * iris + (_HASH,) * hashes + (_VERBATIM,) * literals
+        return cls(forms.pop() or "", kinds, iris)
+
+    @staticmethod
+    def _form(triples: Callable[..., Any], iris: int, n: int, mark: str) -> str | None:
+        sentinels = [f"ldexport{i}sentinel{mark * 8}" for i in range(n)]
         values = [f"urn:{v}" for v in sentinels[:iris]] + sentinels[iris:]
         made = sorted(triples(*values), key=itemgetter(1))
         if len({p for _, p, _ in made}) != len(made):
@@ -1355,15 +1365,19 @@ class _Template:
         form = form.replace("{", "{{").replace("}", "}}")
         for i, value in enumerate(values):
             form = form.replace(value, f"{{{i}}}")
-        kinds = (_PLAIN_IRI,) * iris + (_HASH,) * hashes + (_VERBATIM,) * literals
-        return cls(form, kinds, iris)
+        return form
 
     def fill(self, *values: str) -> str | None:
         for value, kind in zip(values, self.kinds, strict=True):
             if kind.fullmatch(value) is None:
                 return None
-        if any(v.startswith(_PREFIXED) for v in values[: self.iris]):
-            return None
+        for iri in values[: self.iris]:
+            if iri.startswith(_PREFIXED):
+                return None
+            try:
+                ox.NamedNode(iri)  # what pyoxigraph would refuse, it refuses (no template)
+            except ValueError:
+                return None
         return self.form.format(*values)
 
 
@@ -1385,13 +1399,6 @@ def _in_turtle_order(
     if any(a[0] == b[0] for a, b in pairwise(pairs)):
         pairs.sort(key=lambda x: (x[0], str(x[1])))
     return pairs
-
-
-def batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
-    """Lists of `n` items (the last one shorter)."""
-    it = iter(items)
-    while chunk := list(islice(it, n)):
-        yield chunk
 
 
 def _strip_prefixes(data: bytes, count: int) -> bytes:

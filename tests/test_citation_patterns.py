@@ -34,6 +34,7 @@ def test_the_patterns_file_reads_the_same_with_libyaml() -> None:
     """The patterns are read by libyaml's parser where PyYAML has it (`_LOADER`): the same
     data as PyYAML's own safe parser gives."""
     text = PATTERNS_FILE.read_text(encoding="utf-8")
+    assert _LOADER in (yaml.SafeLoader, getattr(yaml, "CSafeLoader", None))  # a safe one
     assert yaml.load(text, Loader=_LOADER) == yaml.safe_load(text)
 
 

@@ -4,12 +4,22 @@ subject's Turtle came from a template (`_Template`) or from pyoxigraph."""
 
 from __future__ import annotations
 
+import os
 import sys
+from collections import defaultdict
+from typing import Any
 
 import pyoxigraph as ox
 import pytest
 
-from ldexport.dataset import _PLAIN_IRI, _PM, _VERBATIM, _Template, provenance_turtle
+from ldexport.dataset import (
+    _PLAIN_IRI,
+    _PM,
+    _VERBATIM,
+    _strip_prefixes,
+    _Template,
+    provenance_turtle,
+)
 from ldexport.iris import Iris
 from ldexport.manifest import DocumentEntry, VotesEntry
 from ldexport.symbols import file_name
@@ -69,11 +79,49 @@ def one_serialisation(data: bytes) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
 
 
-def test_provenance_is_one_serialisation_of_its_sorted_triples() -> None:
+def written_both_ways(
+    monkeypatch: pytest.MonkeyPatch,
+    entries: list[DocumentEntry],
+    iris: Iris,
+    votes: list[VotesEntry],
+) -> tuple[bytes, int]:
+    """provenance.ttl, and how many subjects a template wrote; with every template
+    declining (pyoxigraph writing every subject, as before the templates) it is the same."""
+    filled = 0
+    fill = _Template.fill
+
+    def counted(self: _Template, *values: str) -> str | None:
+        nonlocal filled
+        text = fill(self, *values)
+        filled += text is not None
+        return text
+
+    with monkeypatch.context() as m:
+        m.setattr(_Template, "fill", counted)
+        data = provenance_turtle(entries, iris, votes)
+    with monkeypatch.context() as m:
+        m.setattr(_Template, "fill", lambda self, *values: None)
+        assert provenance_turtle(entries, iris, votes) == data
+    return data, filled
+
+
+def one_name(entries: list[DocumentEntry]) -> int:
+    """How many of the entries' sources go by one file name."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for e in entries:
+        names[e.source_sha256].add(os.path.basename(e.source_path))
+    return sum(1 for n in names.values() if len(n) == 1)
+
+
+def test_provenance_is_one_serialisation_of_its_sorted_triples(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     iris = Iris()
-    entries = entries_of(iris, {})
+    entries = entries_of(iris, {f"{k:064x}": f"/in/only-{k}.txt" for k in (3, 11, 20)})
     votes = votes_of(iris)
-    data = provenance_turtle(entries, iris, votes)
+    data, filled = written_both_ways(monkeypatch, entries, iris, votes)
+    assert one_name(entries) == 3  # the other sources go by several names: pyoxigraph's
+    assert filled == len(entries) + 3  # every graph
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     subjects = {t.subject.value for t in triples}
     sources = {e.source_sha256 for e in entries} | set(votes[0].source_sha256)
@@ -92,13 +140,14 @@ ODD_NAMES = ['say "no".txt', "back\\slash.txt", "new\nline.txt", "tab\t.txt", "x
 
 
 @pytest.mark.parametrize("odd", ODD_NAMES)
-def test_a_source_name_pyoxigraph_escapes(odd: str) -> None:
+def test_a_source_name_pyoxigraph_escapes(monkeypatch: pytest.MonkeyPatch, odd: str) -> None:
     """A source named with a character Turtle escapes: its template declines.  The others
     are written by theirs (one name) or by pyoxigraph (several)."""
     iris = Iris()
     plain, escaped = f"{7:064x}", f"{9:064x}"
     entries = entries_of(iris, {plain: "/in/plain.txt", escaped: f"/in/{odd}"})
-    data = provenance_turtle(entries, iris, votes_of(iris))
+    data, filled = written_both_ways(monkeypatch, entries, iris, votes_of(iris))
+    assert filled == len(entries) + one_name(entries) - 1
     assert data == one_serialisation(data)
     triples = list(ox.parse(data, format=ox.RdfFormat.TURTLE))
     labels = {t.subject.value: t.object for t in triples if t.predicate == RDFS_LABEL}
@@ -106,12 +155,13 @@ def test_a_source_name_pyoxigraph_escapes(odd: str) -> None:
     assert labels[f"urn:sha256:{plain}"] == ox.Literal("plain.txt")
 
 
-def test_graphs_under_a_prefix_of_the_file() -> None:
+def test_graphs_under_a_prefix_of_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """A base IRI in the dcterms namespace: pyoxigraph may abbreviate the graphs' IRIs, which
     the template (made with an IRI under no prefix) would not."""
     iris = Iris("http://purl.org/dc/terms/")
     entries = entries_of(iris, {})
-    data = provenance_turtle(entries, iris, votes_of(iris))
+    data, filled = written_both_ways(monkeypatch, entries, iris, votes_of(iris))
+    assert filled == one_name(entries)  # the sources only
     assert data == one_serialisation(data)
 
 
@@ -128,6 +178,8 @@ def test_no_documents_no_votes_is_an_empty_file() -> None:
         ("http://localhost/graph/A_RES_1_1", "ab" * 32, 'A/RES/"1"', False),
         ("http://localhost/graph/A{1}", "ab" * 32, "A/RES/1/1", False),
         ("http://www.w3.org/ns/prov#x", "ab" * 32, "A/RES/1/1", False),
+        ("http://localhost/graph/%zz", "ab" * 32, "A/RES/1/1", False),  # pyoxigraph refuses
+        ("http://localhost/a#b#c", "ab" * 32, "A/RES/1/1", False),
     ],
 )
 def test_template_fills_what_pyoxigraph_writes_as_it_is(
@@ -151,12 +203,23 @@ def test_template_fills_what_pyoxigraph_writes_as_it_is(
             format=ox.RdfFormat.TURTLE,
             prefixes=_PM,
         )
-        assert data is not None and data.endswith(text.encode())
+        assert _strip_prefixes(data or b"", len(_PM)) == text.encode()
 
 
 def test_a_shape_whose_predicate_repeats_has_no_template() -> None:
     def triples(g: str, s: str) -> set[tuple[str, str, ox.NamedNode | ox.Literal]]:
         return {(g, PROV + "value", ox.Literal(s)), (g, PROV + "value", ox.Literal("b"))}
+
+    assert _Template.of(triples, iris=1, hashes=0, literals=1) is None
+
+
+@pytest.mark.parametrize("fixed", ["ldexport1sentinelxxxxxxxx", "ldexport1sentinelyyyyyyyy"])
+def test_a_fixed_value_that_looks_like_a_sentinel_gets_no_template(fixed: str) -> None:
+    """A run's time or version is fixed text of the template: were it a sentinel, its
+    place would be filled with a value."""
+
+    def triples(g: str, s: str) -> set[tuple[str, str, Any]]:
+        return {(g, PROV + "value", ox.Literal(s)), (g, PROV + "label", ox.Literal(fixed))}
 
     assert _Template.of(triples, iris=1, hashes=0, literals=1) is None
 
