@@ -488,7 +488,7 @@ class Table(MutableMapping[str, E]):
         have one (`columns`), else in the JSON."""
         if not equal:
             return "", ()
-        tests = (f'"{f}" = ?' if f in self.columns else f"{_field(f)} = ?" for f in equal)
+        tests = (f"{self._read(f)} = ?" for f in equal)
         return " WHERE " + " AND ".join(tests), tuple(equal.values())
 
     # -- MutableMapping

@@ -828,11 +828,17 @@ def _int(term: Node) -> int | None:
         and term.datatype == _XSD_INTEGER
         and _CANONICAL_INTEGER.fullmatch(term)
     ):
-        try:
-            return int(term)
-        except ValueError:
-            return None
+        return _python_int(term)
     return None
+
+
+def _python_int(text: str) -> int | None:
+    """Python's `int` of a text, as rdflib's xsd:integer cast computes it ("+7" and " 7 "
+    are 7); None where that is an error (not a number, or past the 4,300 digits it reads)."""
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def _day(term: Node) -> date | None:
@@ -1062,10 +1068,8 @@ def _continues_section_numbering(idx: Index, value: Node, upper: str, order: int
     orders as integers is the query's numeric comparison."""
     if not re.fullmatch(r"[0-9]+", upper):
         return False
-    try:
-        wanted = int(upper) - 1  # the number of the part before
-    except ValueError:  # past the 4,300 digits Python's int reads: rdflib's cast fails too
-        wanted = None
+    number = _python_int(upper)  # None past the 4,300 digits: rdflib's cast fails too
+    wanted = None if number is None else number - 1  # the number of the part before
     for section in idx.objects(value, _is_part_of):
         if not idx.has(section, _type_subdivision, _section):
             continue
@@ -1087,12 +1091,7 @@ def _continues_section_numbering(idx: Index, value: Node, upper: str, order: int
 def _cast_integer(term: Node) -> int | None:
     """xsd:integer(STR(term)) as rdflib computes it (Python's `int` of the text: "+7" and
     " 7 " are 7); None where that is an error."""
-    if isinstance(term, BNode):
-        return None
-    try:
-        return int(str(term))
-    except ValueError:
-        return None
+    return None if isinstance(term, BNode) else _python_int(str(term))
 
 
 def _citation_on_work(idx: Index, this: Node) -> bool:
