@@ -58,8 +58,9 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import compress
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pymarc import Field, Indicators, Subfield
 
@@ -182,6 +183,10 @@ _BREAK = "|"
 # An abbreviation defined right after a label: "(CAR)", "(ICC)", "(LLDCs)".
 _ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,8}s?)\)")
 _DROPPED = frozenset({"the"})
+#: What a dropped word is read as: skipped by the matcher, between the words of a label too.
+_SKIPPED = ("the", "the")
+#: A word that may be an abbreviation defined by `_ABBREVIATION` (the only ones looked up).
+_ABBREVIATION_WORD = re.compile(r"[A-Z][A-Z0-9]{1,8}s?")
 
 
 def word_form(word: str) -> str:
@@ -207,6 +212,13 @@ def word_form(word: str) -> str:
 def fold(word: str) -> str:
     """Case and accents folded: "Türkiye" -> "turkiye"."""
     return _MARKS.sub("", unicodedata.normalize("NFKD", word.casefold()))
+
+
+def _blank_possessives(text: str) -> str:
+    """A possessive "'s" made spaces (the text keeps its length, so offsets stay true)."""
+    if "'" in text or "\u2019" in text:
+        return _POSSESSIVE.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 class _Tokens:
@@ -235,8 +247,7 @@ class _Words:
         return found
 
     def tokens(self, text: str) -> _Tokens:
-        if "'" in text or "\u2019" in text:
-            text = _POSSESSIVE.sub(lambda m: " " * len(m.group(0)), text)
+        text = _blank_possessives(text)
         out = _Tokens()
         folds, forms, spans = out.folds, out.forms, out.spans
         cache = self._forms
@@ -326,6 +337,12 @@ class Lexicon:
         for formula in FORMULAS:
             self._block(self.words.label_tokens(formula))
         self._ancestors: dict[str, frozenset[str]] = {}
+        # The words of the texts read so far (all documents): printed word -> (folded, word
+        # form), `_SKIPPED` for a dropped word; and those that may begin a label or be a
+        # defined abbreviation, the only places `match` looks at (a set, so that the places
+        # are found by C loops, not a Python step per word).
+        self._seen: dict[str, tuple[str, str]] = {}
+        self._starts: set[str] = set()
 
     def _block(self, tokens: _Tokens) -> None:
         node = self._trie
@@ -357,29 +374,36 @@ class Lexicon:
         with an abbreviation in brackets ("the Central African Republic (CAR)") makes the
         abbreviation, as printed, name the same concept in what follows.
         """
-        tokens = self.words.tokens(text)
-        forms, folds, spans = tokens.forms, tokens.folds, tokens.spans
+        marks = list(_TOKEN.finditer(_blank_possessives(text)))
+        words = list(map(re.Match.group, marks))
+        known = list(map(self._seen.get, words))
+        pairs: list[tuple[str, str]] = (
+            [pair or self._word(word) for pair, word in zip(known, words, strict=True)]
+            if None in known
+            else cast("list[tuple[str, str]]", known)
+        )
         trie, single = self._trie, self._single
         out: list[Match] = []
-        covered = -1  # the last token of the labels found so far
-        n = len(forms)
-        for i in range(n):
+        covered = -1  # the last word of the labels found so far
+        n = len(words)
+        for i in compress(range(n), map(self._starts.__contains__, words)):
             found: list[str] | None = None
-            end = i
-            node = trie.get(forms[i])
-            j = i
+            end = j = i
+            node = trie.get(pairs[i][1])
             while node is not None:
                 ids = node.get(_END)
                 if ids is not None:
                     found, end = ids, j
                 j += 1
-                node = node.get(forms[j]) if j < n else None
+                while j < n and pairs[j] is _SKIPPED:
+                    j += 1
+                node = node.get(pairs[j][1]) if j < n else None
             if found is None:
-                found = single.get(folds[i])
+                found = single.get(pairs[i][0])
             if found is None:
-                if abbreviations and folds[i] in abbreviations:
-                    defined = abbreviations[folds[i]]
-                    if text[spans[i][0] : spans[i][1]] == defined.words and i > covered:
+                if abbreviations and pairs[i][0] in abbreviations:
+                    defined = abbreviations[pairs[i][0]]
+                    if words[i] == defined.words and i > covered:
                         covered = i
                         out.append(defined)
                 continue
@@ -387,15 +411,32 @@ class Lexicon:
                 continue
             covered = end
             if found:  # an empty list is a formula: it names nothing
-                words = " ".join(text[spans[i][0] : spans[end][1]].split())
-                match = Match(self._choose(found, words), words)
+                words_end = marks[end].end()
+                printed = " ".join(text[marks[i].start() : words_end].split())
+                match = Match(self._choose(found, printed), printed)
                 out.append(match)
                 if abbreviations is not None:
-                    defined_here = _ABBREVIATION.match(text, spans[end][1])
-                    if defined_here and _initials(words) == defined_here.group(1).rstrip("s"):
+                    defined_here = _ABBREVIATION.match(text, words_end)
+                    if defined_here and _initials(printed) == defined_here.group(1).rstrip("s"):
                         short = defined_here.group(1)
                         abbreviations.setdefault(fold(short), Match(match.concept, short))
         return out
+
+    def _word(self, word: str) -> tuple[str, str]:
+        """A word first seen in a text: its (folded, word form), and whether `match` must look
+        at it (a label's first word, or the form of an abbreviation)."""
+        if len(self._seen) > 200_000:  # a bound on memory for very long runs
+            self._seen.clear()
+            self._starts.clear()
+        folded, form = self.words.forms(word)
+        if folded in _DROPPED:
+            pair = _SKIPPED
+        else:
+            pair = (folded, form)
+            if form in self._trie or folded in self._single or _ABBREVIATION_WORD.fullmatch(word):
+                self._starts.add(word)
+        self._seen[word] = pair
+        return pair
 
     def _choose(self, ids: list[str], words: str) -> str:
         """One concept for a label several share once normalised: the one printed as matched."""
