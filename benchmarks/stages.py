@@ -65,13 +65,14 @@ def run(files: list[Path], iris: Iris) -> tuple[int, int]:
                 continue
             documents += 1
             triples_total += len(triples)
-            with stage("to pyoxigraph, sorted"):
-                ordered = serialize.sorted_triples(triples)
+            with stage("sorted, N-Triples"):
+                rows = serialize.sorted_rows(triples)
+                nt = serialize.ntriples(rows)
             with stage("Turtle"):
-                body = serialize.turtle_body(ordered)
+                body = serialize.turtle_body(nt)
                 serialize.turtle_header() + body
             with stage("JSON-LD"):
-                lines = serialize.jsonld_lines(ordered)
+                lines = serialize.jsonld_lines(rows)
                 serialize.jsonld_document(lines)
             with stage("model JSON + schema"):
                 model_json(res)
@@ -79,7 +80,8 @@ def run(files: list[Path], iris: Iris) -> tuple[int, int]:
                 with stage(f"{fmt} + schema"):
                     render(fmt, res, iris)
             with stage("dump pieces (4 formats, gzip)"):
-                dump_pieces(iris.graph(res.symbol), ordered, body, lines)
+                rdf = serialize.Serialized(len(rows), nt, body, lines)
+                dump_pieces(iris.graph(res.symbol), rdf)
     return documents, triples_total
 
 

@@ -74,14 +74,15 @@ from ldexport.namespaces import ONTOLOGY_IRI
 from ldexport.resources import data_dir
 from ldexport.serialize import (
     Compactor,
-    jsonld_lines,
+    Serialized,
     jsonld_nodes,
+    ntriples,
+    parsed_rows,
     prefix_lines,
     prefix_map,
-    to_ox,
-    triple_key,
-    turtle_body,
+    sorted_rows,
     turtle_header,
+    turtle_of,
 )
 from ldexport.settings import Settings
 from ldexport.symbols import describe, file_name
@@ -228,30 +229,28 @@ class DocumentDump:
     gz: dict[str, bytes]
 
 
-def dump_pieces(
-    graph: str, triples: Sequence[ox.Triple], turtle_body: bytes, jsonld_lines: Sequence[str]
-) -> DocumentDump:
+def dump_pieces(graph: str, rdf: Serialized) -> DocumentDump:
     """A named graph's dump pieces from what its per-document files were written from (its
-    triples in `serialize.triple_key` order, their Turtle body and JSON-LD node lines), so
-    that nothing is parsed or serialised twice: N-Quads are its N-Triples with the graph
-    before each line's final " ." (N-Triples escapes line breaks in literals); TriG wraps
-    the Turtle body in the graph's braces."""
+    sorted triples in N-Triples, their Turtle body and JSON-LD node lines), so that nothing
+    is parsed or serialised twice: N-Quads are its N-Triples with the graph before each
+    line's final " ." (N-Triples escapes line breaks in literals); TriG wraps the Turtle
+    body in the graph's braces."""
     g = str(ox.NamedNode(graph))
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
     graph_json = json.dumps(graph, ensure_ascii=False)
     opening = f"{g} {{\n".encode()
+    turtle_body = rdf.turtle_body
     plain = {
-        "nq": nt.replace(b" .\n", f" {g} .\n".encode()),
+        "nq": rdf.ntriples.replace(b" .\n", f" {g} .\n".encode()),
         "trig": opening + turtle_body + _TRIG_CLOSING,
         "ttl": turtle_body,
         # json.dumps({"@id": graph, "@graph": nodes}, ensure_ascii=False, sort_keys=True)
-        "jsonld": f'{{"@graph": [{", ".join(jsonld_lines)}], "@id": {graph_json}}}'.encode(),
+        "jsonld": f'{{"@graph": [{", ".join(rdf.jsonld_lines)}], "@id": {graph_json}}}'.encode(),
     }
     gz = {k: _gzip_bytes(v) for k, v in plain.items() if k != "trig"}
     # TriG's piece is Turtle's between two lines: its gzip twin, members for the two lines
     # around the Turtle's (RFC 1952 §2.2), compresses the body once, not twice
     gz["trig"] = _gzip_bytes(opening) + gz["ttl"] + _gzip_separator(_TRIG_CLOSING)
-    return DocumentDump(graph, len(triples), plain, gz)
+    return DocumentDump(graph, rdf.triples, plain, gz)
 
 
 _TRIG_CLOSING = b"}\n"
@@ -259,11 +258,10 @@ _TRIG_CLOSING = b"}\n"
 
 def document_dump(ttl: bytes, graph: str) -> DocumentDump:
     """The dump pieces of a named graph from its Turtle file (a document carried over)."""
-    triples = [q.triple for q in ox.parse(ttl, format=ox.RdfFormat.TURTLE)]
-    triples.sort(key=triple_key)
+    rows = parsed_rows(q.triple for q in ox.parse(ttl, format=ox.RdfFormat.TURTLE))
     header = turtle_header()
-    body = ttl[len(header) :] if ttl.startswith(header) else turtle_body(triples)
-    return dump_pieces(graph, triples, body, jsonld_lines(triples))
+    body = ttl[len(header) :] if ttl.startswith(header) else None
+    return dump_pieces(graph, Serialized.of_rows(rows, body))
 
 
 _RDF_TYPE_NQ = f"<{RDF_TYPE}>".encode()
@@ -1067,7 +1065,7 @@ def shard_files(shard: str) -> list[str]:
 
 
 #: Changes when the dumps are written differently for the same Turtle (2: a gzip member per
-#: document; 3: graphs in `serialize.triple_key` order, TriG the Turtle body in braces,
+#: document; 3: graphs in `serialize.sorted_rows` order, TriG the Turtle body in braces,
 #: gzip members by zlib-ng; 4: TriG's gzip piece the Turtle's member between two others),
 #: so that neither a previous output's shards nor their pieces (`MEMBERS`, which records it)
 #: are reused as they are: the same sources give the same bytes, whatever came before.
@@ -1752,15 +1750,13 @@ def write_catalog(
     from ldexport.publish import indented_json
 
     g = catalog_graph(out_dir, manifest, stats, iris, settings, labels)
-    triples = sorted(
-        (ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g),  # type: ignore[arg-type]
-        key=lambda t: (str(t.subject), t.predicate.value, str(t.object)),
-    )
-    ttl = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=CATALOG_PREFIXES) or b""
+    # subjects in N-Triples order (a blank node's "_:" before "<"), unlike a document's
+    rows = sorted(sorted_rows(g), key=lambda r: (r[4], r[1], r[2]))
+    ttl = turtle_of(ntriples(rows), CATALOG_PREFIXES)
     (out_dir / f"{CATALOG}.ttl").write_bytes(ttl)
     doc = {
         "@context": CATALOG_PREFIXES,
-        "@graph": jsonld_nodes(triples, Compactor(CATALOG_PREFIXES)),
+        "@graph": jsonld_nodes(rows, Compactor(CATALOG_PREFIXES)),
     }
     (out_dir / f"{CATALOG}.jsonld").write_bytes(indented_json(doc))
     for name in (f"{CATALOG}.ttl", f"{CATALOG}.jsonld"):

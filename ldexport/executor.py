@@ -82,7 +82,7 @@ def render_and_dump(item: Converted, iris: Iris) -> Converted:
         else:
             rdf = Serialized.of(item.content)
             rendered = render_document(item, iris, rdf)
-            dump = dump_pieces(graph, rdf.triples, rdf.turtle_body, rdf.jsonld_lines)
+            dump = dump_pieces(graph, rdf)
     except LdexportError as exc:
         return Converted(res, NO_GRAPH, item.report, render_error=str(exc))
     if item.render_error is not None:

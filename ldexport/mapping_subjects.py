@@ -104,7 +104,7 @@ def thesaurus_turtle() -> bytes:
     lex = lexicon()
     triples: set[tuple[Node, Node, Node]] = set()
     _concepts(triples, lex, lex.concepts)
-    return serialize.turtle(serialize.sorted_triples(triples))
+    return serialize.turtle(serialize.sorted_rows(triples))
 
 
 def assignment_iri(iris: Iris, symbol: str, concept: str) -> URIRef:

@@ -59,12 +59,12 @@ def context() -> dict[str, Any]:
 
 def to_turtle(graph: Graph) -> bytes:
     """The graph as Turtle, sorted (ldexport.serialize)."""
-    return serialize.turtle(serialize.sorted_triples(graph))
+    return serialize.turtle(serialize.sorted_rows(graph))
 
 
 def to_jsonld(graph: Graph) -> bytes:
     """Compact JSON-LD with the context inline, sorted (ldexport.serialize)."""
-    return serialize.jsonld(serialize.sorted_triples(graph))
+    return serialize.jsonld(serialize.sorted_rows(graph))
 
 
 @cache

@@ -2,15 +2,16 @@
 
 rdflib stays the model API (`ldexport.mapping.to_graph` builds an rdflib Graph), but its
 serialisers are slow for a corpus: about 17 ms for the Turtle and 12 ms for the JSON-LD of a
-500-triple resolution, more than parsing and mapping it.  Here the triples are converted to
-pyoxigraph terms once (IRIs, which repeat across documents, from a bounded cache), sorted, and
-written by pyoxigraph (Turtle) or as compact JSON-LD node objects (`jsonld_nodes`): together
-about a tenth of that.  Sorting makes the bytes a pure function of the graph, whatever order
-rdflib's store yields, and the same triples always give the same file.
+500-triple resolution, more than parsing and mapping it.  Here each term is made pyoxigraph's
+once (IRIs, which repeat across documents, from a bounded cache) for its N-Triples form, the
+triples are sorted, written as N-Triples, which pyoxigraph reads back and writes as Turtle,
+and as compact JSON-LD node objects (`jsonld_nodes`): together about a tenth of that.
+Sorting makes the bytes a pure function of the graph, whatever order rdflib's store yields,
+and the same triples always give the same file.
 
-    triples = sorted_triples(graph)
-    Path("A_RES_58_136.ttl").write_bytes(turtle(triples))
-    Path("A_RES_58_136.jsonld").write_bytes(jsonld(triples))
+    rows = sorted_rows(graph)
+    Path("A_RES_58_136.ttl").write_bytes(turtle(rows))
+    Path("A_RES_58_136.jsonld").write_bytes(jsonld(rows))
 """
 
 from __future__ import annotations
@@ -40,10 +41,14 @@ def prefix_map() -> dict[str, str]:
     return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
 
 
-def to_ox(term: Node) -> Term:
-    """An rdflib term as a pyoxigraph one (IRIs, which repeat, from a bounded cache)."""
-    return _keyed(term)[0]
+#: What JSON-LD writes for an object: (kind, value, language or datatype IRI or "").
+JsonTerm = tuple[int, str, str]
+IRI, BLANK, LANGUAGE, TYPED, STRING = range(5)
 
+#: A triple as the files are written from it: the sort key (subject value, predicate IRI,
+#: object in N-Triples, then the position, which only a repeated triple reaches), subject and
+#: predicate in N-Triples, and the object as JSON-LD writes it.
+Row = tuple[str, str, str, int, str, str, JsonTerm]
 
 #: Entries an IRI cache holds before it starts again: the vocabulary and what documents share
 #: come back at once, and a worker's memory stays flat (each document brings ~200 IRIs of its
@@ -51,17 +56,37 @@ def to_ox(term: Node) -> Term:
 CACHE_LIMIT = 20_000
 
 
-def _keyed(term: Node) -> tuple[Term, str, str]:
-    """A term as pyoxigraph's, with its value and N-Triples form (what `triple_key` reads),
-    computed once: each read of a pyoxigraph attribute builds a new Python object.  IRIs
-    repeat within and across documents, so they come from a bounded cache."""
+def _described(term: Term) -> tuple[str, str, JsonTerm]:
+    """A pyoxigraph term's value, N-Triples form and JSON-LD form (each read of a pyoxigraph
+    attribute builds a new Python object: read once)."""
+    value = term.value
+    json_term: JsonTerm
+    if isinstance(term, ox.NamedNode):
+        json_term = (IRI, value, "")
+    elif isinstance(term, ox.BlankNode):
+        json_term = (BLANK, f"_:{value}", "")
+    elif isinstance(term, ox.Literal):
+        if language := term.language:
+            json_term = (LANGUAGE, value, language)
+        elif (datatype := term.datatype.value) == XSD_STRING:
+            json_term = (STRING, value, "")
+        else:
+            json_term = (TYPED, value, datatype)
+    else:  # pragma: no cover - RDF-star triples are never written
+        raise TypeError(f"unexpected term {term!r}")
+    return value, str(term), json_term
+
+
+def _keyed(term: Node) -> tuple[str, str, JsonTerm]:
+    """`_described` of an rdflib term made pyoxigraph's (which checks it is valid RDF and
+    writes its N-Triples form).  IRIs repeat within and across documents, so they come from
+    a bounded cache."""
     if isinstance(term, URIRef):
         keyed = _IRIS.get(term)
         if keyed is None:
             if len(_IRIS) > CACHE_LIMIT:
                 _IRIS.clear()
-            node = ox.NamedNode(str(term))
-            keyed = _IRIS[term] = (node, node.value, str(node))
+            keyed = _IRIS[term] = _described(ox.NamedNode(str(term)))
         return keyed
     new: Term
     if isinstance(term, Literal):  # a str: its lexical form, passed as it is
@@ -69,38 +94,57 @@ def _keyed(term: Node) -> tuple[Term, str, str]:
         if language:
             new = ox.Literal(term, language=language)
         elif datatype is not None:
-            new = ox.Literal(term, datatype=_keyed(datatype)[0])  # type: ignore[arg-type]
+            new = ox.Literal(term, datatype=ox.NamedNode(str(datatype)))
         else:
             new = ox.Literal(term)
     elif isinstance(term, BNode):
         new = ox.BlankNode(str(term))
     else:
         raise TypeError(f"not an RDF term: {term!r}")
-    return new, new.value, str(new)
+    return _described(new)
 
 
-_IRIS: dict[Node, tuple[Term, str, str]] = {}
+_IRIS: dict[Node, tuple[str, str, JsonTerm]] = {}
 
 
-def triple_key(t: ox.Triple | ox.Quad) -> tuple[str, str, str]:
-    """The order of the files: subject, predicate, object, each in N-Triples form."""
-    return (t.subject.value, t.predicate.value, str(t.object))  # type: ignore[union-attr]
-
-
-def sorted_triples(graph: Iterable[tuple[Node, Node, Node]]) -> list[ox.Triple]:
-    """The triples of an rdflib graph (or any iterable of rdflib triples) as pyoxigraph
-    triples, in `triple_key` order (the key built from the converted terms' cached strings,
-    not read back from each pyoxigraph triple).  Rows sort as they are, without a key
-    function: the key, then the position (only a repeated triple gets that far)."""
+def sorted_rows(graph: Iterable[tuple[Node, Node, Node]]) -> list[Row]:
+    """The triples of an rdflib graph (or any iterable of rdflib triples) as `Row`s, sorted.
+    No pyoxigraph triple is made: building one costs more than the rest of a row (its terms
+    are checked against each type in turn); the writers read the rows' N-Triples."""
     rows = []
     for i, (s, p, o) in enumerate(graph):
         # subjects and predicates are IRIs, mostly converted already: a dict hit, no call
-        s_ox, s_value, _ = _IRIS.get(s) or _keyed(s)
-        p_ox, p_value, _ = _IRIS.get(p) or _keyed(p)
-        o_ox, _, o_nt = _keyed(o)
-        rows.append((s_value, p_value, o_nt, i, ox.Triple(s_ox, p_ox, o_ox)))  # type: ignore[arg-type]
+        s_value, s_nt, _ = _IRIS.get(s) or _keyed(s)
+        p_value, p_nt, _ = _IRIS.get(p) or _keyed(p)
+        _, o_nt, o_json = _keyed(o)
+        rows.append((s_value, p_value, o_nt, i, s_nt, p_nt, o_json))
     rows.sort()
-    return [row[4] for row in rows]
+    return rows
+
+
+def parsed_rows(triples: Iterable[ox.Triple]) -> list[Row]:
+    """`sorted_rows` of pyoxigraph triples (a file read back)."""
+    rows = []
+    for i, t in enumerate(triples):
+        s_value, s_nt, _ = _described(t.subject)  # type: ignore[arg-type]
+        p_value, p_nt, _ = _described(t.predicate)
+        _, o_nt, o_json = _described(t.object)  # type: ignore[arg-type]
+        rows.append((s_value, p_value, o_nt, i, s_nt, p_nt, o_json))
+    rows.sort()
+    return rows
+
+
+def ntriples(rows: Iterable[Row]) -> bytes:
+    """The rows as N-Triples, in their order: what pyoxigraph writes for the same triples."""
+    return "".join([f"{r[4]} {r[5]} {r[2]} .\n" for r in rows]).encode()
+
+
+def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
+    """pyoxigraph's Turtle of N-Triples, in their order, with pyoxigraph's own header.  The
+    N-Triples were written from pyoxigraph's terms, so they are read without checking them
+    again (`lenient`)."""
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
 def prefix_lines(prefixes: Mapping[str, str]) -> bytes:
@@ -125,17 +169,16 @@ def turtle_header() -> bytes:
     return prefix_lines(prefix_map()) + b"\n"
 
 
-def turtle_body(triples: Iterable[ox.Triple]) -> bytes:
-    """The triples as Turtle, in the order given, without the header (prefixed names use
-    the project's prefixes): what a document's Turtle file and its piece of the dumps share."""
+def turtle_body(ntriples: bytes) -> bytes:
+    """N-Triples as Turtle, in their order, without the header (prefixed names use the
+    project's prefixes): what a document's Turtle file and its piece of the dumps share."""
     prefixes = prefix_map()
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
-    return strip_prefix_lines(body, prefixes)
+    return strip_prefix_lines(turtle_of(ntriples, prefixes), prefixes)
 
 
-def turtle(triples: Iterable[ox.Triple]) -> bytes:
-    """Turtle with the project's prefixes in sorted order, then the triples as given."""
-    return turtle_header() + turtle_body(triples)
+def turtle(rows: Iterable[Row]) -> bytes:
+    """Turtle with the project's prefixes in sorted order, then the rows' triples in order."""
+    return turtle_header() + turtle_body(ntriples(rows))
 
 
 class Compactor(dict[str, str]):
@@ -166,56 +209,43 @@ class Compactor(dict[str, str]):
         return iri
 
 
-def jsonld_nodes(
-    triples: Iterable[ox.Quad | ox.Triple], compact: Compactor
-) -> list[dict[str, Any]]:
-    """Node objects of compact JSON-LD for sorted triples: one per subject, in order;
+def jsonld_nodes(rows: Iterable[Row], compact: Compactor) -> list[dict[str, Any]]:
+    """Node objects of compact JSON-LD for sorted rows: one per subject, in order;
     rdf:type as @type; literals keep their exact lexical form.
 
-    Sorted triples come in runs of one subject and one predicate: the subject's node and the
+    Sorted rows come in runs of one subject and one predicate: the subject's node and the
     predicate's key are looked up once a run, not once a triple."""
     nodes: dict[str, dict[str, Any]] = {}
     subject = predicate = None
     node: dict[str, Any] = {}
     key = ""
     is_type = False
-    for t in triples:
-        s, p, o = t.subject, t.predicate, t.object
-        if s != subject:
-            subject, predicate = s, None
-            if isinstance(s, ox.NamedNode):
-                sid = compact[s.value]
-            elif isinstance(s, ox.BlankNode):
-                sid = f"_:{s.value}"
-            else:  # pragma: no cover - RDF-star triples are never written
-                raise TypeError(f"unexpected subject {s!r}")
+    for s_value, p_value, _, _, s_nt, _, (kind, value, extra) in rows:
+        if s_nt != subject:
+            subject, predicate = s_nt, None
+            sid = s_nt if s_nt.startswith("_:") else compact[s_value]
             if sid not in nodes:
                 nodes[sid] = {"@id": sid}
             node = nodes[sid]
-        if p != predicate:
-            predicate = p
-            key = compact[p.value]
-            is_type = p.value == RDF_TYPE
-        value: dict[str, str]
-        if isinstance(o, ox.NamedNode):
+        if p_value != predicate:
+            predicate = p_value
+            key = compact[p_value]
+            is_type = p_value == RDF_TYPE
+        json_value: dict[str, str]
+        if kind == IRI:
             if is_type:
-                node.setdefault("@type", []).append(compact[o.value])
+                node.setdefault("@type", []).append(compact[value])
                 continue
-            value = {"@id": compact[o.value]}
-        elif isinstance(o, ox.Literal):
-            if o.language:
-                value = {"@value": o.value, "@language": o.language}
-            else:
-                datatype = o.datatype.value
-                if datatype == XSD_STRING:
-                    value = {"@value": o.value}
-                else:
-                    value = {"@value": o.value, "@type": compact[datatype]}
-        elif isinstance(o, ox.BlankNode):
-            value = {"@id": f"_:{o.value}"}
-        else:  # pragma: no cover - RDF-star triples are never written
-            raise TypeError(f"unexpected object {o!r}")
-        node.setdefault(key, []).append(value)
+            json_value = {"@id": compact[value]}
+        elif kind == LANGUAGE:
+            json_value = {"@value": value, "@language": extra}
+        elif kind == STRING:
+            json_value = {"@value": value}
+        elif kind == TYPED:
+            json_value = {"@value": value, "@type": compact[extra]}
+        else:  # BLANK: "_:id"
+            json_value = {"@id": value}
+        node.setdefault(key, []).append(json_value)
     return list(nodes.values())
 
 
@@ -224,10 +254,10 @@ def _compactor() -> Compactor:
     return Compactor(prefix_map())
 
 
-def jsonld_lines(triples: Iterable[ox.Triple]) -> list[str]:
-    """The compact JSON-LD node objects of sorted triples, one JSON text each (keys sorted):
+def jsonld_lines(rows: Iterable[Row]) -> list[str]:
+    """The compact JSON-LD node objects of sorted rows, one JSON text each (keys sorted):
     what a document's JSON-LD file and its piece of the dumps share."""
-    return [_ENCODER.encode(node) for node in jsonld_nodes(triples, _compactor())]
+    return [_ENCODER.encode(node) for node in jsonld_nodes(rows, _compactor())]
 
 
 #: `json.dumps(node, ensure_ascii=False, sort_keys=True)` without a new encoder per node, nor
@@ -250,25 +280,31 @@ def _jsonld_head() -> str:
     return f'{{"@context": {context},\n"@graph": [\n'
 
 
-def jsonld(triples: Iterable[ox.Triple]) -> bytes:
-    """Compact JSON-LD of sorted triples: one node object per subject, in the triples' order
-    (sorted triples give nodes sorted by subject, values sorted within a node)."""
-    return jsonld_document(jsonld_lines(triples))
+def jsonld(rows: Iterable[Row]) -> bytes:
+    """Compact JSON-LD of sorted rows: one node object per subject, in the rows' order
+    (sorted rows give nodes sorted by subject, values sorted within a node)."""
+    return jsonld_document(jsonld_lines(rows))
 
 
 @dataclass(frozen=True)
 class Serialized:
-    """A document's triples, sorted, and the Turtle body and JSON-LD nodes written from them:
-    computed once, for its files and for its piece of the corpus dumps."""
+    """A document's triples, sorted, in N-Triples, and the Turtle body and JSON-LD nodes
+    written from them: computed once, for its files and for its piece of the corpus dumps."""
 
-    triples: list[ox.Triple]
+    triples: int
+    ntriples: bytes
     turtle_body: bytes
     jsonld_lines: list[str]
 
     @classmethod
     def of(cls, graph: Iterable[tuple[Node, Node, Node]]) -> Serialized:
-        triples = sorted_triples(graph)
-        return cls(triples, turtle_body(triples), jsonld_lines(triples))
+        return cls.of_rows(sorted_rows(graph))
+
+    @classmethod
+    def of_rows(cls, rows: list[Row], body: bytes | None = None) -> Serialized:
+        """From sorted rows; `body` when their Turtle body is known already."""
+        nt = ntriples(rows)
+        return cls(len(rows), nt, turtle_body(nt) if body is None else body, jsonld_lines(rows))
 
     def turtle(self) -> bytes:
         return turtle_header() + self.turtle_body
