@@ -1750,7 +1750,8 @@ def write_catalog(
     from ldexport.publish import indented_json
 
     g = catalog_graph(out_dir, manifest, stats, iris, settings, labels)
-    # subjects in N-Triples order (a blank node's "_:" before "<"), unlike a document's
+    # subjects compared in N-Triples form, as the catalogue always was (unlike a document's
+    # files): an IRI that another one extends sorts after it (">" after "/" and "#")
     rows = sorted(sorted_rows(g), key=lambda r: (r[4], r[1], r[2]))
     ttl = turtle_of(ntriples(rows), CATALOG_PREFIXES)
     (out_dir / f"{CATALOG}.ttl").write_bytes(ttl)

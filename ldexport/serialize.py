@@ -1,4 +1,5 @@
-"""Per-document Turtle and JSON-LD: the rdflib graph's triples, sorted, written by pyoxigraph.
+"""Per-document Turtle and JSON-LD: the rdflib graph's triples, sorted; the Turtle written by
+pyoxigraph.
 
 rdflib stays the model API (`ldexport.mapping.to_graph` builds an rdflib Graph), but its
 serialisers are slow for a corpus: about 17 ms for the Turtle and 12 ms for the JSON-LD of a
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import pyoxigraph as ox
@@ -41,9 +42,10 @@ def prefix_map() -> dict[str, str]:
     return {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
 
 
-#: What JSON-LD writes for an object: (kind, value, language or datatype IRI or "").
+#: What JSON-LD writes for an object: (kind, value, language or datatype IRI or ""); the
+#: value of a blank node is its "_:id".
 JsonTerm = tuple[int, str, str]
-IRI, BLANK, LANGUAGE, TYPED, STRING = range(5)
+_IRI, _BLANK, _LANGUAGE, _TYPED, _STRING = range(5)
 
 #: A triple as the files are written from it: the sort key (subject value, predicate IRI,
 #: object in N-Triples, then the position, which only a repeated triple reaches), subject and
@@ -62,39 +64,39 @@ def _described(term: Term) -> tuple[str, str, JsonTerm]:
     value = term.value
     json_term: JsonTerm
     if isinstance(term, ox.NamedNode):
-        json_term = (IRI, value, "")
+        json_term = (_IRI, value, "")
     elif isinstance(term, ox.BlankNode):
-        json_term = (BLANK, f"_:{value}", "")
+        json_term = (_BLANK, f"_:{value}", "")
     elif isinstance(term, ox.Literal):
         if language := term.language:
-            json_term = (LANGUAGE, value, language)
+            json_term = (_LANGUAGE, value, language)
         elif (datatype := term.datatype.value) == XSD_STRING:
-            json_term = (STRING, value, "")
+            json_term = (_STRING, value, "")
         else:
-            json_term = (TYPED, value, datatype)
+            json_term = (_TYPED, value, datatype)
     else:  # pragma: no cover - RDF-star triples are never written
         raise TypeError(f"unexpected term {term!r}")
     return value, str(term), json_term
 
 
-def _keyed(term: Node) -> tuple[str, str, JsonTerm]:
+def _of_rdflib(term: Node) -> tuple[str, str, JsonTerm]:
     """`_described` of an rdflib term made pyoxigraph's (which checks it is valid RDF and
     writes its N-Triples form).  IRIs repeat within and across documents, so they come from
     a bounded cache."""
     if isinstance(term, URIRef):
-        keyed = _IRIS.get(term)
-        if keyed is None:
+        found = _IRIS.get(term)
+        if found is None:
             if len(_IRIS) > CACHE_LIMIT:
                 _IRIS.clear()
-            keyed = _IRIS[term] = _described(ox.NamedNode(str(term)))
-        return keyed
+            found = _IRIS[term] = _described(ox.NamedNode(str(term)))
+        return found
     new: Term
     if isinstance(term, Literal):  # a str: its lexical form, passed as it is
         language, datatype = term.language, term.datatype
         if language:
             new = ox.Literal(term, language=language)
         elif datatype is not None:
-            new = ox.Literal(term, datatype=ox.NamedNode(str(datatype)))
+            new = ox.Literal(term, datatype=_datatype(datatype))
         else:
             new = ox.Literal(term)
     elif isinstance(term, BNode):
@@ -107,16 +109,30 @@ def _keyed(term: Node) -> tuple[str, str, JsonTerm]:
 _IRIS: dict[Node, tuple[str, str, JsonTerm]] = {}
 
 
+@lru_cache(maxsize=256)
+def _datatype(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(str(iri))
+
+
+def _resource(term: Node, allowed: type | tuple[type, ...]) -> tuple[str, str, JsonTerm]:
+    """`_of_rdflib` of a subject (`allowed` an IRI or a blank node) or a predicate (an IRI):
+    the check a pyoxigraph triple would make of where a term stands."""
+    if not isinstance(term, allowed):
+        raise TypeError(f"not an RDF subject or predicate there: {term!r}")
+    return _of_rdflib(term)
+
+
 def sorted_rows(graph: Iterable[tuple[Node, Node, Node]]) -> list[Row]:
     """The triples of an rdflib graph (or any iterable of rdflib triples) as `Row`s, sorted.
     No pyoxigraph triple is made: building one costs more than the rest of a row (its terms
-    are checked against each type in turn); the writers read the rows' N-Triples."""
+    are checked against each type in turn); the writers read the rows' N-Triples.  TypeError
+    for a literal as subject or anything but an IRI as predicate."""
     rows = []
     for i, (s, p, o) in enumerate(graph):
         # subjects and predicates are IRIs, mostly converted already: a dict hit, no call
-        s_value, s_nt, _ = _IRIS.get(s) or _keyed(s)
-        p_value, p_nt, _ = _IRIS.get(p) or _keyed(p)
-        _, o_nt, o_json = _keyed(o)
+        s_value, s_nt, _ = _IRIS.get(s) or _resource(s, (URIRef, BNode))
+        p_value, p_nt, _ = _IRIS.get(p) or _resource(p, URIRef)
+        _, o_nt, o_json = _of_rdflib(o)
         rows.append((s_value, p_value, o_nt, i, s_nt, p_nt, o_json))
     rows.sort()
     return rows
@@ -139,11 +155,11 @@ def ntriples(rows: Iterable[Row]) -> bytes:
     return "".join([f"{r[4]} {r[5]} {r[2]} .\n" for r in rows]).encode()
 
 
-def turtle_of(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
-    """pyoxigraph's Turtle of N-Triples, in their order, with pyoxigraph's own header.  The
-    N-Triples were written from pyoxigraph's terms, so they are read without checking them
-    again (`lenient`)."""
-    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+def turtle_of(nt: bytes, prefixes: dict[str, str]) -> bytes:
+    """pyoxigraph's Turtle of the N-Triples of `ntriples`, in their order, with pyoxigraph's
+    own header.  They were written from pyoxigraph's terms, so they are read without checking
+    the terms again (`lenient`: only N-Triples from `ntriples`)."""
+    triples = ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
 
 
@@ -169,11 +185,12 @@ def turtle_header() -> bytes:
     return prefix_lines(prefix_map()) + b"\n"
 
 
-def turtle_body(ntriples: bytes) -> bytes:
-    """N-Triples as Turtle, in their order, without the header (prefixed names use the
-    project's prefixes): what a document's Turtle file and its piece of the dumps share."""
+def turtle_body(nt: bytes) -> bytes:
+    """The N-Triples of `ntriples` as Turtle, in their order, without the header (prefixed
+    names use the project's prefixes): what a document's Turtle file and its piece of the
+    dumps share."""
     prefixes = prefix_map()
-    return strip_prefix_lines(turtle_of(ntriples, prefixes), prefixes)
+    return strip_prefix_lines(turtle_of(nt, prefixes), prefixes)
 
 
 def turtle(rows: Iterable[Row]) -> bytes:
@@ -232,16 +249,16 @@ def jsonld_nodes(rows: Iterable[Row], compact: Compactor) -> list[dict[str, Any]
             key = compact[p_value]
             is_type = p_value == RDF_TYPE
         json_value: dict[str, str]
-        if kind == IRI:
+        if kind == _IRI:
             if is_type:
                 node.setdefault("@type", []).append(compact[value])
                 continue
             json_value = {"@id": compact[value]}
-        elif kind == LANGUAGE:
+        elif kind == _LANGUAGE:
             json_value = {"@value": value, "@language": extra}
-        elif kind == STRING:
+        elif kind == _STRING:
             json_value = {"@value": value}
-        elif kind == TYPED:
+        elif kind == _TYPED:
             json_value = {"@value": value, "@type": compact[extra]}
         else:  # BLANK: "_:id"
             json_value = {"@id": value}
@@ -289,7 +306,8 @@ def jsonld(rows: Iterable[Row]) -> bytes:
 @dataclass(frozen=True)
 class Serialized:
     """A document's triples, sorted, in N-Triples, and the Turtle body and JSON-LD nodes
-    written from them: computed once, for its files and for its piece of the corpus dumps."""
+    written from them: computed once, for its files and for its piece of the corpus dumps.
+    `triples` is their number."""
 
     triples: int
     ntriples: bytes

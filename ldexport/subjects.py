@@ -59,6 +59,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -181,12 +182,18 @@ _TOKEN = re.compile(r"[^\W_]+|[.,;:!?()\[\]\u2013\u2014\"\u201c\u201d]")
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s?\b")
 _BREAK = "|"
 # An abbreviation defined right after a label: "(CAR)", "(ICC)", "(LLDCs)".
-_ABBREVIATION = re.compile(r"\s*\(([A-Z][A-Z0-9]{1,8}s?)\)")
+_ABBREVIATION_FORM = r"[A-Z][A-Z0-9]{1,8}s?"
+_ABBREVIATION = re.compile(rf"\s*\(({_ABBREVIATION_FORM})\)")
+#: A word shaped like an abbreviation `_ABBREVIATION` defines (the only words looked up).
+_ABBREVIATION_WORD = re.compile(_ABBREVIATION_FORM)
 _DROPPED = frozenset({"the"})
-#: What a dropped word is read as: skipped by the matcher, between the words of a label too.
-_SKIPPED = ("the", "the")
-#: A word that may be an abbreviation defined by `_ABBREVIATION` (the only ones looked up).
-_ABBREVIATION_WORD = re.compile(r"[A-Z][A-Z0-9]{1,8}s?")
+_IS_START = itemgetter(2)
+#: How `Lexicon.match` reads a word: (folded, word form, whether a label may start there or it
+#: is shaped like an abbreviation); a dropped word is this one, skipped (compared by identity).
+_Word = tuple[str, str, bool]
+_SKIPPED: _Word = (_BREAK, "the: dropped", False)
+#: Printed words `Lexicon.match` keeps (all documents) before it starts again.
+SEEN_LIMIT = 200_000
 
 
 def word_form(word: str) -> str:
@@ -337,12 +344,10 @@ class Lexicon:
         for formula in FORMULAS:
             self._block(self.words.label_tokens(formula))
         self._ancestors: dict[str, frozenset[str]] = {}
-        # The words of the texts read so far (all documents): printed word -> (folded, word
-        # form), `_SKIPPED` for a dropped word; and those that may begin a label or be a
-        # defined abbreviation, the only places `match` looks at (a set, so that the places
-        # are found by C loops, not a Python step per word).
-        self._seen: dict[str, tuple[str, str]] = {}
-        self._starts: set[str] = set()
+        # How the words of the texts read so far (all documents) are read (`_Word`): whether
+        # a label may start at a word, or it is shaped like an abbreviation, is what lets
+        # `match` pick out the only places it must look at by C loops, not a Python step a word.
+        self._seen: dict[str, _Word] = {}
 
     def _block(self, tokens: _Tokens) -> None:
         node = self._trie
@@ -377,16 +382,16 @@ class Lexicon:
         marks = list(_TOKEN.finditer(_blank_possessives(text)))
         words = list(map(re.Match.group, marks))
         known = list(map(self._seen.get, words))
-        pairs: list[tuple[str, str]] = (
+        pairs: list[_Word] = (
             [pair or self._word(word) for pair, word in zip(known, words, strict=True)]
             if None in known
-            else cast("list[tuple[str, str]]", known)
+            else cast("list[_Word]", known)
         )
         trie, single = self._trie, self._single
         out: list[Match] = []
         covered = -1  # the last word of the labels found so far
         n = len(words)
-        for i in compress(range(n), map(self._starts.__contains__, words)):
+        for i in compress(range(n), map(_IS_START, pairs)):
             found: list[str] | None = None
             end = j = i
             node = trie.get(pairs[i][1])
@@ -422,21 +427,20 @@ class Lexicon:
                         abbreviations.setdefault(fold(short), Match(match.concept, short))
         return out
 
-    def _word(self, word: str) -> tuple[str, str]:
-        """A word first seen in a text: its (folded, word form), and whether `match` must look
-        at it (a label's first word, or the form of an abbreviation)."""
-        if len(self._seen) > 200_000:  # a bound on memory for very long runs
+    def _word(self, word: str) -> _Word:
+        """How `match` reads a word it sees for the first time (`_Word`), kept."""
+        if len(self._seen) >= SEEN_LIMIT:  # a bound on memory for very long runs
             self._seen.clear()
-            self._starts.clear()
-        folded, form = self.words.forms(word)
-        if folded in _DROPPED:
-            pair = _SKIPPED
+        if not word[0].isalnum():  # a punctuation mark: a break
+            found: _Word = (_BREAK, _BREAK, False)
+        elif (folded := fold(word)) in _DROPPED:
+            found = _SKIPPED
         else:
-            pair = (folded, form)
-            if form in self._trie or folded in self._single or _ABBREVIATION_WORD.fullmatch(word):
-                self._starts.add(word)
-        self._seen[word] = pair
-        return pair
+            form = word_form(word)
+            start = form in self._trie or folded in self._single
+            found = (folded, form, start or bool(_ABBREVIATION_WORD.fullmatch(word)))
+        self._seen[word] = found
+        return found
 
     def _choose(self, ids: list[str], words: str) -> str:
         """One concept for a label several share once normalised: the one printed as matched."""

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from ldexport import serialize
 from ldexport.convert import parse_file
@@ -87,6 +88,69 @@ def test_literals_survive_exactly() -> None:
     assert node["@type"] == ["eli:LegalResource"]
 
 
+def ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as pyoxigraph's, the plain way (what the rows must write)."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    assert isinstance(term, Literal)
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def test_rows_write_what_pyoxigraph_writes_for_every_kind_of_term() -> None:
+    s, b1, b2 = URIRef("http://localhost:8000/doc/A/RES/1/1"), BNode("b1"), BNode("x2")
+    texts = [
+        'q"uote',
+        "back\\slash",
+        "new\nline",
+        "cr\rtab\t",
+        "nul\x00del\x7f",
+        "ls\u2028",
+        "\U0001f600",
+    ]
+    triples = [(s, LDX.matchedText, Literal(text, lang="EN-us")) for text in texts]
+    triples += [(s, ELI.title, Literal(text, datatype=XSD.string)) for text in texts[:2]]
+    triples += [
+        (s, LDX.weight, Literal("0.950", datatype=XSD.decimal)),
+        (s, ELI.number, Literal("7", datatype=URIRef("http://example.org/datatype"))),
+        (s, RDF.type, ELI.LegalResource),
+        (s, RDF.type, Literal("a type")),
+        (s, ELI.is_about, b1),
+        (b1, RDF.type, b2),
+        (b2, LDX.matchedText, Literal("plain")),
+        (s, LDX.matchedText, Literal("new\nline", lang="EN-us")),  # a repeated triple
+    ]
+    random.Random(1).shuffle(triples)
+    rows = serialize.sorted_rows(triples)
+    expected = sorted(
+        (ox.Triple(*map(ox_term, t)) for t in triples),  # type: ignore[arg-type]
+        key=lambda t: (t.subject.value, t.predicate.value, str(t.object)),
+    )
+    nt = serialize.ntriples(rows)
+    assert nt == ox.serialize(expected, format=ox.RdfFormat.N_TRIPLES)
+    prefixes = serialize.prefix_map()
+    turtle = ox.serialize(expected, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
+    assert serialize.turtle_body(nt) == serialize.strip_prefix_lines(turtle, prefixes)
+    nodes = {n["@id"]: n for n in json.loads(serialize.jsonld(rows))["@graph"]}
+    work = nodes["http://localhost:8000/doc/A/RES/1/1"]
+    assert work["@type"] == ["eli:LegalResource"]
+    assert work[str(RDF.type)] == [{"@value": "a type"}]  # no rdf: prefix in the context
+    assert {"@value": 'q"uote', "@language": "en-us"} in work["ldx:matchedText"]
+    assert work["eli:is_about"] == [{"@id": "_:b1"}]
+    assert work["eli:number"] == [{"@value": "7", "@type": "http://example.org/datatype"}]
+    assert nodes["_:b1"] == {"@id": "_:b1", str(RDF.type): [{"@id": "_:x2"}]}
+    assert nodes["_:x2"] == {"@id": "_:x2", "ldx:matchedText": [{"@value": "plain"}]}
+    with pytest.raises(TypeError):
+        serialize.sorted_rows([(Literal("a literal subject"), RDF.type, ELI.LegalResource)])
+    with pytest.raises(TypeError):
+        serialize.sorted_rows([(s, BNode("p"), ELI.LegalResource)])
+
+
 def test_compaction_prefers_the_longest_namespace() -> None:
     compact = serialize.Compactor({"eli": str(ELI), "eli-dl": str(ELI_DL), "x": "http://a/"})
     assert compact(str(ELI_DL.parliamentary_term)) == "eli-dl:parliamentary_term"
@@ -126,6 +190,20 @@ def test_dump_pieces_are_the_named_graph_whichever_way_they_are_made(path: Path)
         doc = json.loads(pieces["jsonld"])
         assert doc["@id"] == GRAPH
         assert json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() == pieces["jsonld"]
+
+
+def test_a_turtle_file_written_with_other_prefixes_gives_the_same_dump_pieces() -> None:
+    from ldexport.dataset import document_dump, dump_pieces
+
+    [graph] = graphs_of(DOCUMENTS[0])
+    rows = serialize.sorted_rows(graph)
+    other = ox.serialize(
+        [ox.Triple(*map(ox_term, t)) for t in graph],  # type: ignore[misc]
+        format=ox.RdfFormat.TURTLE,
+    )
+    assert other and not other.startswith(serialize.turtle_header())
+    made = dump_pieces(GRAPH, serialize.Serialized.of_rows(rows))
+    assert document_dump(other, GRAPH) == made
 
 
 def test_dump_pieces_keep_literals_that_look_like_line_ends() -> None:

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
 
+import ldexport.subjects as subjects_module
 import ldexport.validate as validate_module
 from ldexport.convert import parse_file
 from ldexport.errors import LdexportError
@@ -32,6 +33,7 @@ from ldexport.subjects import (
     MAX_PER_RESOLUTION,
     NOT_ASSIGNED,
     UNBIS,
+    Lexicon,
     Match,
     _initials,
     _units,
@@ -190,18 +192,38 @@ TRICKY = (
 )
 
 
-def test_the_matcher_reads_as_rule_one_word_by_word() -> None:
+def texts_to_match() -> list[list[str]]:
+    """The tricky texts, then each dev resolution's texts (read in order, as `assign` does)."""
     texts = [list(TRICKY)]
     for _, res in documents():
         texts.append([res.title or "", *(u[2] for u in _units(res.parts))])
-    lex = lexicon()
-    for group in texts:
+    assert sum(len(group) for group in texts) > 700
+    return texts
+
+
+def assert_matches_as_read_word_by_word(lex: Lexicon) -> None:
+    for group in texts_to_match():
         fast: dict[str, Match] = {}
         plain: dict[str, Match] = {}
         for text in group:
             assert lex.match(text, fast) == reference_match(text, plain), text
         assert fast == plain
-    assert sum(len(group) for group in texts) > 700
+
+
+def test_the_matcher_reads_as_rule_one_word_by_word() -> None:
+    assert_matches_as_read_word_by_word(lexicon())
+    # a dropped word is never read, not even as an abbreviation shaped like it
+    assert lexicon().match("THE end", {"the": Match(CAR, "THE")}) == []
+
+
+def test_the_matcher_reads_the_same_when_its_word_cache_starts_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with gzip.open(LEXICON_PATH, "rt", encoding="utf-8") as handle:
+        fresh = Lexicon(json.load(handle))
+    monkeypatch.setattr(subjects_module, "SEEN_LIMIT", 3)  # emptied inside most texts
+    assert_matches_as_read_word_by_word(fresh)
+    assert len(fresh._seen) <= 3
 
 
 def test_an_abbreviation_made_of_a_labels_initials_names_its_concept() -> None:
