@@ -1,16 +1,22 @@
-"""The re-publish of a published corpus after 10 sources changed, for several versions of
-ldexport side by side (one round: each version once, in turn), so that the machine's
-neighbours weigh on all of them alike.
+"""The re-publish of a published corpus after 10 sources changed, or with `--first` a first
+publish into an empty folder, for several versions of ldexport side by side (one round: each
+version once, in turn), so that the machine's neighbours weigh on all of them alike: a change
+of a few per cent shows here, not between two runs of `benchmark.py`.
 
     git worktree add /tmp/ldx-old <commit>
     .venv/bin/python benchmarks/republish.py --rounds 3 old=/tmp/ldx-old new=.
+    .venv/bin/python benchmarks/republish.py --first --corpus /tmp/ldx-bench/corpus-2500 \
+        old=/tmp/ldx-old new=.
 
 The output folder must hold a publish of the corpus already (`benchmark.py` leaves one in
 WORK/b2; each version should have published it once, since a version may keep state there
 that another does not write).  Each run appends a new number of blank lines to the first 10
-text sources, so that they are converted again, and puts them back after.  Prints, per run
-and per version (minimum and median): wall seconds, the CPU seconds of the whole process tree
-and of the main process alone (the critical path of a re-publish).
+text sources, so that they are converted again, and puts them back after.  With `--first`,
+each run publishes into a new folder under WORK (`SOURCE_DATE_EPOCH` set, so that the
+versions' outputs can be compared with `diff -r`; the last run's folder of each version is
+kept, as WORK/first-LABEL).  Prints, per run and per version (minimum and median): wall
+seconds, the CPU seconds of the whole process tree and of the main process alone (the
+critical path of a re-publish).
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -47,25 +54,32 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=work / "corpus-25000")
     parser.add_argument("--out", type=Path, default=work / "b2")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--first", action="store_true", help="a first publish, not a re-publish")
     args = parser.parse_args()
     versions = dict(v.split("=", 1) for v in args.versions)
-    changed = sorted(p for p in args.corpus.iterdir() if p.suffix != ".pdf")[:10]
+    sources = sorted(p for p in args.corpus.iterdir() if p.suffix != ".pdf")
+    changed = [] if args.first else sources[:10]
     originals = {p: p.read_bytes() for p in changed}
     cpu_file = work / "republish-cpu.txt"
     runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label in versions}
     edit = int(time.time())  # a new number of blank lines each run: new bytes to convert
-    cmd = [sys.executable, "-c", _MAIN, "publish", "-q", "-j", str(args.jobs)]
-    cmd += ["-o", str(args.out), str(args.corpus)]
+    cmd = [sys.executable, "-c", _MAIN, "publish", "-q", "-j", str(args.jobs), str(args.corpus)]
     for _ in range(args.rounds):
         for label, folder in versions.items():
             edit += 1
             env = dict(os.environ, PYTHONPATH=str(Path(folder).resolve()), LDX_CPU=str(cpu_file))
+            out = args.out
+            if args.first:
+                out = work / f"first-{label}"
+                shutil.rmtree(out, ignore_errors=True)
+                env["SOURCE_DATE_EPOCH"] = "1700000000"
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             try:
                 for p in changed:
                     p.write_bytes(originals[p] + b"\n" * (edit % 1000 + 1))
                 start = time.perf_counter()
-                subprocess.run(cmd, env=env, stderr=subprocess.DEVNULL, cwd=work, check=False)
+                run = [*cmd, "-o", str(out)]
+                subprocess.run(run, env=env, stderr=subprocess.DEVNULL, cwd=work, check=False)
                 wall = time.perf_counter() - start
             finally:
                 for p, data in originals.items():
