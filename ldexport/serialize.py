@@ -82,7 +82,7 @@ def _described(term: Term) -> tuple[str, str, JsonTerm]:
 def _of_rdflib(term: Node) -> tuple[str, str, JsonTerm]:
     """`_described` of an rdflib term made pyoxigraph's (which checks it is valid RDF and
     writes its N-Triples form).  IRIs repeat within and across documents, so they come from
-    a bounded cache."""
+    a bounded cache, and so do the datatypes of literals (`_datatype`)."""
     if isinstance(term, URIRef):
         found = _IRIS.get(term)
         if found is None:
@@ -110,7 +110,8 @@ _IRIS: dict[Node, tuple[str, str, JsonTerm]] = {}
 
 
 @lru_cache(maxsize=256)
-def _datatype(iri: str) -> ox.NamedNode:
+def _datatype(iri: URIRef) -> ox.NamedNode:
+    """A literal's datatype as pyoxigraph's (a few IRIs, used over and over)."""
     return ox.NamedNode(str(iri))
 
 
@@ -260,7 +261,7 @@ def jsonld_nodes(rows: Iterable[Row], compact: Compactor) -> list[dict[str, Any]
             json_value = {"@value": value}
         elif kind == _TYPED:
             json_value = {"@value": value, "@type": compact[extra]}
-        else:  # BLANK: "_:id"
+        else:  # _BLANK: "_:id"
             json_value = {"@id": value}
         node.setdefault(key, []).append(json_value)
     return list(nodes.values())

@@ -189,7 +189,7 @@ _ABBREVIATION_WORD = re.compile(_ABBREVIATION_FORM)
 _DROPPED = frozenset({"the"})
 _IS_START = itemgetter(2)
 #: How `Lexicon.match` reads a word: (folded, word form, whether a label may start there or it
-#: is shaped like an abbreviation); a dropped word is this one, skipped (compared by identity).
+#: is shaped like an abbreviation); a dropped word is this one, skipped.
 _Word = tuple[str, str, bool]
 _SKIPPED: _Word = (_BREAK, "the: dropped", False)
 #: Printed words `Lexicon.match` keeps (all documents) before it starts again.
@@ -240,7 +240,8 @@ class _Tokens:
 
 
 class _Words:
-    """Tokenises texts, with a cache of word forms shared by all documents."""
+    """Tokenises labels (the lexicon's trie is built from them; `Lexicon.match` reads texts
+    by its own cache), with a cache of word forms."""
 
     def __init__(self) -> None:
         self._forms: dict[str, tuple[str, str]] = {}
@@ -377,7 +378,9 @@ class Lexicon:
 
         `abbreviations` carries what a text defines from one text to the next: a label printed
         with an abbreviation in brackets ("the Central African Republic (CAR)") makes the
-        abbreviation, as printed, name the same concept in what follows.
+        abbreviation, as printed, name the same concept in what follows.  It holds what
+        `match` recorded there, nothing else (only words shaped like an abbreviation are
+        looked up in it).
         """
         marks = list(_TOKEN.finditer(_blank_possessives(text)))
         words = list(map(re.Match.group, marks))
@@ -400,7 +403,7 @@ class Lexicon:
                 if ids is not None:
                     found, end = ids, j
                 j += 1
-                while j < n and pairs[j] is _SKIPPED:
+                while j < n and pairs[j] == _SKIPPED:
                     j += 1
                 node = node.get(pairs[j][1]) if j < n else None
             if found is None:

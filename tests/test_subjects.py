@@ -189,6 +189,7 @@ TRICKY = (
     "the Central African Republic (CAR) and the CAR, THE CAR's authorities; car",
     "the Republic of the Sudan’s people, the Sudan's Government (SUDAN)",
     "Nuclear. Disarmament; nuclear the the disarmament",
+    "the Rights of Th\u00e9 Child and the rights of \uff34\uff28\uff25 child",  # folded: "the"
 )
 
 
