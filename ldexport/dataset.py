@@ -81,6 +81,7 @@ from ldexport.serialize import (
     prefix_lines,
     prefix_map,
     sorted_rows,
+    strip_prefix_lines,
     turtle_header,
     turtle_of,
 )
@@ -1273,8 +1274,7 @@ def write_provenance(
             out.write("".join(texts).encode())
             texts.clear()
         if triples:
-            data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
-            out.write(_strip_prefixes(data, len(_PM)))
+            out.write(_turtle_body(triples))
             triples.clear()
 
     for s, same in groupby(merged, itemgetter(1)):
@@ -1296,12 +1296,18 @@ def write_provenance(
     flush()
 
 
+def _turtle_body(triples: list[ox.Triple]) -> bytes:
+    """pyoxigraph's Turtle of provenance triples (prefixes `_PM`), without its prefix lines."""
+    data = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
+    return strip_prefix_lines(data, _PM)
+
+
 @cache
 def _prefixes() -> bytes:
     """The prefix lines pyoxigraph starts a Turtle serialisation with (`_PM`)."""
     sample = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode("urn:y"), ox.Literal(""))
     data = ox.serialize([sample], format=ox.RdfFormat.TURTLE, prefixes=_PM) or b""
-    return data[: len(data) - len(_strip_prefixes(data, len(_PM)))]
+    return data[: len(data) - len(strip_prefix_lines(data, _PM))]
 
 
 #: prefixed names pyoxigraph may write in place of an IRI (see `_Template`)
@@ -1353,12 +1359,8 @@ class _Template:
         made = sorted(triples(*values), key=itemgetter(1))
         if len({p for _, p, _ in made}) != len(made):
             return None
-        data = ox.serialize(
-            [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o) for s, p, o in made],
-            format=ox.RdfFormat.TURTLE,
-            prefixes=_PM,
-        )
-        form = _strip_prefixes(data or b"", len(_PM)).decode()
+        sample = [ox.Triple(ox.NamedNode(s), ox.NamedNode(p), o) for s, p, o in made]
+        form = _turtle_body(sample).decode()
         form = form.replace("{", "{{").replace("}", "}}")
         for i, value in enumerate(values):
             form = form.replace(value, f"{{{i}}}")
@@ -1396,15 +1398,6 @@ def _in_turtle_order(
     if any(a[0] == b[0] for a, b in pairwise(pairs)):
         pairs.sort(key=lambda x: (x[0], str(x[1])))
     return pairs
-
-
-def _strip_prefixes(data: bytes, count: int) -> bytes:
-    start = 0
-    for _ in range(count):
-        if not data.startswith(b"@prefix ", start):
-            raise ValueError("pyoxigraph wrote an unexpected Turtle header")
-        start = data.index(b"\n", start) + 1
-    return data[start:]
 
 
 # --- the catalogue -------------------------------------------------------------------------------

@@ -221,6 +221,12 @@ def fold(word: str) -> str:
     return _MARKS.sub("", unicodedata.normalize("NFKD", word.casefold()))
 
 
+def _folded_form(word: str) -> tuple[str, str]:
+    """(folded, word form) of a printed word (a token of `_TOKEN`); a punctuation mark is a
+    break.  How both labels and texts are read."""
+    return (fold(word), word_form(word)) if word[0].isalnum() else (_BREAK, _BREAK)
+
+
 def _blank_possessives(text: str) -> str:
     """A possessive "'s" made spaces (the text keeps its length, so offsets stay true)."""
     if "'" in text or "\u2019" in text:
@@ -247,11 +253,7 @@ class _Words:
         self._forms: dict[str, tuple[str, str]] = {}
 
     def forms(self, word: str) -> tuple[str, str]:
-        """(folded, word form) of a word; a punctuation mark is a break."""
-        if len(self._forms) > 200_000:  # a bound on memory for very long runs
-            self._forms.clear()
-        found = (fold(word), word_form(word)) if word[0].isalnum() else (_BREAK, _BREAK)
-        self._forms[word] = found
+        found = self._forms[word] = _folded_form(word)
         return found
 
     def tokens(self, text: str) -> _Tokens:
@@ -434,12 +436,9 @@ class Lexicon:
         """How `match` reads a word it sees for the first time (`_Word`), kept."""
         if len(self._seen) >= SEEN_LIMIT:  # a bound on memory for very long runs
             self._seen.clear()
-        if not word[0].isalnum():  # a punctuation mark: a break
-            found: _Word = (_BREAK, _BREAK, False)
-        elif (folded := fold(word)) in _DROPPED:
-            found = _SKIPPED
-        else:
-            form = word_form(word)
+        folded, form = _folded_form(word)
+        found: _Word = _SKIPPED
+        if folded not in _DROPPED:  # a break is in neither the trie nor the one-word labels
             start = form in self._trie or folded in self._single
             found = (folded, form, start or bool(_ABBREVIATION_WORD.fullmatch(word)))
         self._seen[word] = found

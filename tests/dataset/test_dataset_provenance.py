@@ -12,15 +12,10 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from ldexport.dataset import (
-    _PM,
-    _VERBATIM,
-    _strip_prefixes,
-    _Template,
-    provenance_turtle,
-)
+from ldexport.dataset import _PM, _VERBATIM, _Template, provenance_turtle
 from ldexport.iris import Iris
 from ldexport.manifest import DocumentEntry, VotesEntry
+from ldexport.serialize import strip_prefix_lines
 from ldexport.symbols import file_name
 
 PROV = "http://www.w3.org/ns/prov#"
@@ -202,7 +197,7 @@ def test_template_fills_what_pyoxigraph_writes_as_it_is(
             format=ox.RdfFormat.TURTLE,
             prefixes=_PM,
         )
-        assert _strip_prefixes(data or b"", len(_PM)) == text.encode()
+        assert strip_prefix_lines(data or b"", _PM) == text.encode()
 
 
 def test_a_shape_whose_predicate_repeats_has_no_template() -> None:
