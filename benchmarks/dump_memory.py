@@ -45,6 +45,7 @@ def child(n: int, profile: bool) -> None:
     from ldexport.iris import Iris
     from ldexport.manifest import FileInfo
     from ldexport.model import Session, SourceInfo
+    from ldexport.serialize import Terms
 
     iris = Iris()
     template = render_and_dump(convert_file(TEMPLATE, iris)[0], iris)
@@ -74,6 +75,9 @@ def child(n: int, profile: bool) -> None:
             template.dump.triples,
             {k: sub(v) for k, v in template.dump.plain.items()},
             dict(template.dump.gz),
+            Terms(
+                *(frozenset(sub(t.encode()).decode() for t in part) for part in template.dump.terms)
+            ),
         )
         res = replace(
             res0,

@@ -79,8 +79,8 @@ def run(files: list[Path], iris: Iris) -> tuple[int, int]:
             for fmt in FORMATS:
                 with stage(f"{fmt} + schema"):
                     render(fmt, res, iris)
-            with stage("dump pieces (4 formats, gzip)"):
-                rdf = serialize.Serialized(len(rows), nt, body, lines)
+            with stage("dump pieces (4 formats, gzip), terms"):
+                rdf = serialize.Serialized(len(rows), nt, body, lines, serialize.terms_of(rows))
                 dump_pieces(iris.graph(res.symbol), rdf)
     return documents, triples_total
 

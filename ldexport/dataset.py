@@ -75,6 +75,7 @@ from ldexport.resources import data_dir
 from ldexport.serialize import (
     Compactor,
     Serialized,
+    Terms,
     jsonld_nodes,
     ntriples,
     parsed_rows,
@@ -222,12 +223,14 @@ class DocumentDump:
     """One named graph encoded in every dump format (`plain`, by format extension) and each
     encoding as one gzip member (`gz`): `dump_pieces` of the document's sorted triples,
     computed by the worker that rendered its files, or `document_dump` of the Turtle file of
-    a document carried over (the same bytes).  Shards are these pieces, concatenated."""
+    a document carried over (the same bytes).  Shards are these pieces, concatenated; their
+    statistics count the `terms`."""
 
     graph: str
     triples: int
     plain: dict[str, bytes]
     gz: dict[str, bytes]
+    terms: Terms
 
 
 def dump_pieces(graph: str, rdf: Serialized) -> DocumentDump:
@@ -251,7 +254,7 @@ def dump_pieces(graph: str, rdf: Serialized) -> DocumentDump:
     # TriG's piece is Turtle's between two lines: its gzip twin, members for the two lines
     # around the Turtle's (RFC 1952 §2.2), compresses the body once, not twice
     gz["trig"] = _gzip_bytes(opening) + gz["ttl"] + _gzip_separator(_TRIG_CLOSING)
-    return DocumentDump(graph, rdf.triples, plain, gz)
+    return DocumentDump(graph, rdf.triples, plain, gz, rdf.terms)
 
 
 _TRIG_CLOSING = b"}\n"
@@ -268,8 +271,12 @@ def document_dump(ttl: bytes, graph: str) -> DocumentDump:
 _RDF_TYPE_NQ = f"<{RDF_TYPE}>".encode()
 
 
-def nquads_stats(nq: bytes) -> tuple[set[bytes], set[bytes], set[bytes]]:
-    """The subjects (as N-Quads writes them), predicates and classes (IRIs) of N-Quads."""
+#: The subjects (as N-Quads writes them), predicates and classes (IRIs) of a named graph.
+Stats = tuple[set[bytes], set[bytes], set[bytes]]
+
+
+def nquads_stats(nq: bytes) -> Stats:
+    """The `Stats` of N-Quads (the pieces of a previous shard, whose rows are not known)."""
     subjects: set[bytes] = set()
     predicates: set[bytes] = set()
     classes: set[bytes] = set()
@@ -280,6 +287,20 @@ def nquads_stats(nq: bytes) -> tuple[set[bytes], set[bytes], set[bytes]]:
         if p == _RDF_TYPE_NQ and rest.startswith(b"<"):
             classes.add(rest[1 : rest.index(b">")])
     return subjects, {p[1:-1] for p in predicates}, classes
+
+
+def terms_bytes(terms: Terms) -> bytes:
+    """`Terms` as the spool keeps them: a line a term, the three parts separated by NUL (no
+    IRI, nor a subject as N-Triples writes it, holds a line break or a NUL)."""
+    return "\0".join("\n".join(sorted(part)) for part in terms).encode()
+
+
+def stats_of(data: bytes) -> Stats:
+    """The `Stats` of `terms_bytes`."""
+    subjects, predicates, classes = (
+        set(part.split(b"\n")) if part else set() for part in data.split(b"\0")
+    )
+    return subjects, predicates, classes
 
 
 # --- files made of a header, a body and a footer ----------------------------------------------
@@ -363,8 +384,9 @@ class DatasetStats:
 
 #: The dump files of a shard in the order of a member row's ranges (`MEMBERS`).
 _PIECES = tuple(fmt.ext for fmt in FORMATS)
-#: A document's place in the spool: its offset and the lengths of its plain and gzip pieces.
-_SPOOLED = struct.Struct(f"<{1 + 2 * len(_PIECES)}Q")
+#: A document's place in the spool: its offset and the lengths of its plain and gzip pieces
+#: and of its `terms_bytes`.
+_SPOOLED = struct.Struct(f"<{2 + 2 * len(_PIECES)}Q")
 
 
 class DatasetWriter:
@@ -475,6 +497,7 @@ class DatasetWriter:
             self._spool = self._spool_path.open("w+b")
         offset = self._spool.tell()
         pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
+        pieces.append(terms_bytes(dump.terms))
         for piece in pieces:
             self._spool.write(piece)
         at = _SPOOLED.pack(offset, *(len(piece) for piece in pieces))
@@ -824,20 +847,21 @@ def build_shard(job: ShardJob) -> tuple[ShardEntry, dict[str, FileInfo]]:
             row = previous.get(f"{doc.name} {int(doc.votes)}")
             if not doc.votes and doc.name in job.spooled:
                 assert spool is not None
-                plain, gz = _unspool(spool, job.spooled[doc.name])
+                plain, gz, stats = _unspool(spool, job.spooled[doc.name])
             elif row is not None and row[2] == doc.graph and row[3] == ttl_sha:
                 plain, gz = _read_pieces(old, row[5:])
                 if row[4] != doc.triples:
                     raise ValueError(f"{doc.ttl}: {row[4]} triples, {doc.triples} expected")
+                stats = nquads_stats(plain["nq"])
             else:
                 dump = document_dump((job.out_dir / doc.ttl).read_bytes(), doc.graph)
                 if dump.triples != doc.triples:
                     raise ValueError(
                         f"{doc.ttl} has {dump.triples} triples, {doc.triples} expected"
                     )
-                plain, gz = dump.plain, dump.gz
+                plain, gz, stats = dump.plain, dump.gz, stats_of(terms_bytes(dump.terms))
             triples += doc.triples
-            s, p, c = nquads_stats(plain["nq"])
+            s, p, c = stats
             subjects |= s
             predicates |= p
             classes |= c
@@ -893,13 +917,15 @@ def _shared(value: str | None) -> str | None:
     return None if value is None else sys.intern(value)
 
 
-def _unspool(spool: IO[bytes], where: bytes) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """A document's dump pieces from the spool: plain, then gzip, in `_PIECES` order."""
+def _unspool(spool: IO[bytes], where: bytes) -> tuple[dict[str, bytes], dict[str, bytes], Stats]:
+    """A document's dump pieces from the spool (plain, then gzip, in `_PIECES` order) and
+    the `Stats` of its terms."""
     offset, *lengths = _SPOOLED.unpack(where)
     spool.seek(offset)
     pieces = [spool.read(n) for n in lengths]
     k = len(_PIECES)
-    return dict(zip(_PIECES, pieces[:k], strict=True)), dict(zip(_PIECES, pieces[k:], strict=True))
+    plain = dict(zip(_PIECES, pieces[:k], strict=True))
+    return plain, dict(zip(_PIECES, pieces[k : 2 * k], strict=True)), stats_of(pieces[2 * k])
 
 
 def count_subjects(paths: Sequence[Path], base: str, block: int = 1 << 16) -> tuple[int, int]:

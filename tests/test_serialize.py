@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from ldexport import serialize
 from ldexport.convert import parse_file
+from ldexport.dataset import nquads_stats, stats_of, terms_bytes
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.mapping import graph_of, new_graph, to_graph, to_triples
@@ -133,6 +134,9 @@ def test_rows_write_what_pyoxigraph_writes_for_every_kind_of_term() -> None:
     )
     nt = serialize.ntriples(rows)
     assert nt == ox.serialize(expected, format=ox.RdfFormat.N_TRIPLES)
+    # blank subjects, classes that are blank nodes or literals (not counted), a repeat
+    assert stats_of(terms_bytes(serialize.terms_of(rows))) == nquads_stats(nt)
+    assert serialize.terms_of(rows).classes == {str(ELI.LegalResource)}
     prefixes = serialize.prefix_map()
     turtle = ox.serialize(expected, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b""
     assert serialize.turtle_body(nt) == serialize.strip_prefix_lines(turtle, prefixes)
@@ -181,6 +185,10 @@ def test_dump_pieces_are_the_named_graph_whichever_way_they_are_made(path: Path)
         _, made, from_file = dump_of_both_paths(graph)
         assert made == from_file
         pieces = made.plain  # type: ignore[attr-defined]
+        # what a shard's statistics count, read from the rows, is what its N-Quads hold
+        terms = made.terms  # type: ignore[attr-defined]
+        assert stats_of(terms_bytes(terms)) == nquads_stats(pieces["nq"])
+        assert terms.classes and len(terms.subjects) > 1
         g = ox.NamedNode(GRAPH)
         written_by_rdflib = ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
         expected = {str(ox.Quad(q.subject, q.predicate, q.object, g)) for q in written_by_rdflib}
