@@ -57,7 +57,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from itertools import compress
 from operator import itemgetter
 from pathlib import Path
@@ -561,10 +561,6 @@ class _Tally:
     def __init__(self) -> None:
         self.hits: list[tuple[str, str, str]] = []
 
-    def places(self, zone: str) -> int:
-        """In how many places of a zone the concept was named."""
-        return len({place for z, place, _ in self.hits if z == zone})
-
     def evidence(self) -> tuple[Evidence, ...]:
         by_place: dict[str, list[str]] = {}
         for _, place, words in self.hits:
@@ -585,12 +581,19 @@ def weight_of(score: float) -> float:
 
 
 def _work_score(tally: _Tally) -> float:
+    places: dict[str, set[str]] = {}  # zone -> the places it was named in (one pass)
+    for zone, place, _ in tally.hits:
+        places.setdefault(zone, set()).add(place)
+
+    def count(zone: str) -> int:
+        return len(places.get(zone, ()))
+
     return (
-        TITLE * bool(tally.places("title"))
-        + AGENDA_OR_HEADING * bool(tally.places("agenda") or tally.places("heading"))
-        + OPERATIVE * _log2(tally.places("operative"))
-        + PREAMBULAR * _log2(tally.places("preambular"))
-        + OTHER * _log2(tally.places("other"))
+        TITLE * bool(count("title"))
+        + AGENDA_OR_HEADING * bool(count("agenda") or count("heading"))
+        + OPERATIVE * _log2(count("operative"))
+        + PREAMBULAR * _log2(count("preambular"))
+        + OTHER * _log2(count("other"))
     )
 
 
@@ -641,12 +644,24 @@ def assign(res: Resolution, lex: Lexicon | None = None) -> tuple[SubjectAssignme
     """The UNBIS subjects of a resolution and of each of its operative paragraphs (see the
     module docstring for the rules); `lex` is the shipped lexicon unless given.
 
-    The RDF, MARC and Dublin Core of a resolution each ask for its subjects; the last results
-    are kept (the model is frozen, so a resolution is its own key)."""
-    return _assign(res, lex or lexicon())
+    The RDF, MARC and Dublin Core of a resolution each ask for its subjects: the results for
+    the last resolutions are kept, by identity (the model is frozen; hashing a whole
+    resolution, as a cache keyed by its value would at each call, took 0.07 ms)."""
+    lex = lex or lexicon()
+    kept = _ASSIGNED.get(id(res))
+    if kept is not None and kept[0] is res and kept[1] is lex:
+        return kept[2]
+    if len(_ASSIGNED) >= _ASSIGNED_LIMIT:
+        _ASSIGNED.clear()
+    found = _assign(res, lex)
+    _ASSIGNED[id(res)] = (res, lex, found)  # holding `res` keeps its id from being reused
+    return found
 
 
-@lru_cache(maxsize=64)
+_ASSIGNED: dict[int, tuple[Resolution, Lexicon, tuple[SubjectAssignment, ...]]] = {}
+_ASSIGNED_LIMIT = 64
+
+
 def _assign(res: Resolution, lex: Lexicon) -> tuple[SubjectAssignment, ...]:
     texts: list[tuple[str, str, str, bool]] = []
     if res.title and not res.title_derived:

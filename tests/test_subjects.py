@@ -585,3 +585,24 @@ def test_precision_on_the_judged_reading() -> None:
             unjudged += verdict is None
     assert unjudged <= 0.2 * (right + wrong + unjudged)
     assert right / (right + wrong) >= 0.6
+
+
+def test_the_subjects_of_a_resolution_are_kept_by_identity_and_never_mixed_up() -> None:
+    """RDF, MARC and Dublin Core each ask for a resolution's subjects: the second asker gets
+    what the first was given; an equal copy gets equal subjects; past the cache's bound
+    (64 resolutions), every resolution still gets its own."""
+    from dataclasses import replace
+
+    [res] = parse_file(DOCUMENTS[0])
+    first = assign(res)
+    assert first and assign(res) is first
+    copy = replace(res)
+    assert copy is not res and assign(copy) == first
+    titles = [f"Human rights and {word}" for word in ("refugees", "disarmament", "fisheries")]
+    many = [
+        resolution(titles[i % 3], (Kind.OPERATIVE, f"{titles[i % 3]}, {i}.")) for i in range(150)
+    ]
+    got = [assign(r) for r in many]
+    for r, subjects in zip(many, got, strict=True):
+        assert assign(r) == subjects == assign(replace(r))
+    assert len({tuple(a.concept for a in subjects) for subjects in got}) == 3
