@@ -292,7 +292,7 @@ def nquads_stats(nq: bytes) -> Stats:
 def terms_bytes(terms: Terms) -> bytes:
     """`Terms` as the spool keeps them: a line a term, the three parts separated by NUL (no
     IRI, nor a subject as N-Triples writes it, holds a line break or a NUL)."""
-    return "\0".join("\n".join(sorted(part)) for part in terms).encode()
+    return "\0".join("\n".join(part) for part in terms).encode()
 
 
 def stats_of(data: bytes) -> Stats:
@@ -1053,7 +1053,6 @@ def _settle(futures: Iterable[Any]) -> None:
     wait(pending)
 
 
-@cache
 @cache
 def _gzip_separator(sep: bytes) -> bytes:
     """A separator's gzip member (a few bytes, each time the same: compressed once, where a

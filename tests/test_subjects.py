@@ -3,6 +3,7 @@ the library records, and the judged reading of the development corpus."""
 
 from __future__ import annotations
 
+import copy as copy_module
 import gzip
 import json
 import re
@@ -598,6 +599,9 @@ def test_the_subjects_of_a_resolution_are_kept_by_identity_and_never_mixed_up() 
     assert first and assign(res) is first
     copy = replace(res)
     assert copy is not res and assign(copy) == first
+    other = copy_module.copy(lexicon())  # another lexicon: computed again, not mixed up
+    assert assign(res, other) is not first and assign(res, other) == first
+    assert assign(res) == first
     titles = [f"Human rights and {word}" for word in ("refugees", "disarmament", "fisheries")]
     many = [
         resolution(titles[i % 3], (Kind.OPERATIVE, f"{titles[i % 3]}, {i}.")) for i in range(150)
