@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -43,6 +44,9 @@ EXECUTORS = ("local", "dask")
 
 #: Documents in flight per worker: submitted ahead of the one the main process waits for.
 IN_FLIGHT = 4
+#: Results that may wait to be asked for, while the main process waits for an earlier one
+#: (about 360 KiB each: 46 MB), so that the other workers go on past a slow document.
+AHEAD = 128
 
 
 class Failed:
@@ -170,23 +174,56 @@ class _Base:
 
 
 class _Ordered:
-    """Submit items ahead up to `window` and yield their results in input order.  The first
-    window is submitted at once (not at the first `next`), so that the workers start while
-    the main process carries over unchanged documents."""
+    """Submit items ahead and yield their results in input order.  Up to `window` items are
+    being worked on at any time, whichever order they finish in, and up to `ahead` results
+    wait to be asked for: a slow item at the head of the line (a PDF of several seconds)
+    does not leave the other workers idle once they are done with the rest of the window
+    (a window counted from the head left one of two workers idle for 6 s of a 140 s
+    publish).  The first window is submitted at once (not at the first `next`), so that the
+    workers start while the main process carries over unchanged documents."""
 
-    def __init__(self, submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> None:
+    def __init__(
+        self, submit: Callable[[Any], Any], items: Iterable[Any], window: int, ahead: int
+    ) -> None:
         self._submit = submit
         self._items = iter(items)
         self._pending: deque[Any] = deque()
         self._window = window
-        self._fill()
+        self._ahead = max(ahead, window)
+        self._running = 0  # submitted and not done; done callbacks count down (any thread)
+        self._exhausted = False
+        self._changed = threading.Condition()
+        self._fill(limit=window)  # no further: `Prefetch` adds to the items after this
 
-    def _fill(self) -> None:
-        while len(self._pending) < self._window:
+    def _done(self, _future: Any) -> None:
+        with self._changed:
+            self._running -= 1
+            self._changed.notify()
+
+    def _can_submit(self) -> bool:
+        return (
+            not self._exhausted
+            and self._running < self._window
+            and len(self._pending) < self._ahead
+        )
+
+    def _fill(self, limit: int | None = None) -> None:
+        submitted = 0
+        while limit is None or submitted < limit:
+            submitted += 1
+            with self._changed:
+                if not self._can_submit():
+                    return
+                self._running += 1
             item = next(self._items, _END)
             if item is _END:
+                with self._changed:
+                    self._running -= 1
+                    self._exhausted = True
                 return
-            self._pending.append(self._submit(item))
+            future = self._submit(item)
+            self._pending.append(future)
+            future.add_done_callback(self._done)  # called at once when done already
 
     def __iter__(self) -> Iterator[Any]:
         return self
@@ -194,9 +231,17 @@ class _Ordered:
     def __next__(self) -> Any:
         if not self._pending:
             raise StopIteration
-        result = self._pending.popleft().result()
+        head = self._pending[0]
+        while True:
+            self._fill()
+            with self._changed:
+                if head.done():
+                    break
+                # until the head is done, or another item is and a worker can take one more
+                self._changed.wait_for(lambda: head.done() or self._can_submit())
+        self._pending.popleft()
         self._fill()
-        return result
+        return head.result()
 
 
 _END = object()
@@ -207,8 +252,10 @@ def _later(items: list[Any]) -> Iterator[Any]:
     yield from items
 
 
-def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> Iterator[Any]:
-    return _Ordered(submit, items, window)
+def _ordered(
+    submit: Callable[[Any], Any], items: Iterable[Any], window: int, ahead: int
+) -> Iterator[Any]:
+    return _Ordered(submit, items, window, ahead)
 
 
 class LocalExecutor(_Base):
@@ -226,7 +273,8 @@ class LocalExecutor(_Base):
         def submit(item: Any) -> Future[Any]:
             return pool.submit(fn, item)
 
-        return _ordered(submit, items, window=IN_FLIGHT * self.jobs)
+        window = IN_FLIGHT * self.jobs
+        return _ordered(submit, items, window, ahead=max(window, AHEAD))
 
     def __enter__(self) -> LocalExecutor:
         """Start the worker processes now, while this process is small: a worker is a fork
@@ -276,7 +324,8 @@ class DaskExecutor(_Base):
         def submit(item: Any) -> Any:
             return client.submit(fn, item, pure=False)
 
-        return _ordered(submit, items, window=IN_FLIGHT * self.jobs)
+        window = IN_FLIGHT * self.jobs
+        return _ordered(submit, items, window, ahead=max(window, AHEAD))
 
     def close(self) -> None:
         if self._own:

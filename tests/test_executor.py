@@ -4,7 +4,9 @@ same bytes.  Dask distributed is required here (the extra `ldexport[dask]`)."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -239,3 +241,47 @@ def test_a_republish_with_workers_links_the_unchanged_files(
     for stats in ("manifest.json", ".ldexport/manifest.sqlite"):  # the sources' mtimes differ
         del outs[1][stats], outs[2][stats]
     assert outs[1] == outs[2]
+
+
+def test_a_slow_document_at_the_head_does_not_stop_the_other_workers() -> None:
+    """Results come in input order, but while the main process waits for a slow first one
+    (a PDF of several seconds), the other workers go on with the documents after it: here
+    the first item is released only once 40 others are done, five times the window."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ldexport.executor import _ordered
+
+    done_after_head: list[int] = []
+    released = threading.Event()
+
+    def work(item: int) -> str:
+        if item == 0:
+            return "released" if released.wait(timeout=20) else "blocked"
+        done_after_head.append(item)
+        if len(done_after_head) == 40:
+            released.set()
+        return f"item {item}"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(_ordered(partial(pool.submit, work), range(100), window=8, ahead=64))
+    assert results == ["released"] + [f"item {i}" for i in range(1, 100)]
+
+
+def test_results_waiting_to_be_asked_for_are_bounded() -> None:
+    """No more than `ahead` results are held, however fast the workers are."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ldexport.executor import _ordered
+
+    submitted: list[int] = []
+    with ThreadPoolExecutor(max_workers=2) as pool:
+
+        def submit(item: int) -> object:
+            submitted.append(item)
+            return pool.submit(lambda: item)
+
+        results = _ordered(submit, range(1000), window=8, ahead=32)
+        for i, got in enumerate(results):
+            assert got == i
+            assert len(submitted) <= i + 1 + 32
+    assert submitted == list(range(1000))
