@@ -215,13 +215,18 @@ class _Ordered:
                 if not self._can_submit():
                     return
                 self._running += 1
-            item = next(self._items, _END)
-            if item is _END:
+            try:
+                item = next(self._items, _END)
+                future = None if item is _END else self._submit(item)
+            except BaseException:
+                with self._changed:
+                    self._running -= 1
+                raise
+            if future is None:
                 with self._changed:
                     self._running -= 1
                     self._exhausted = True
                 return
-            future = self._submit(item)
             self._pending.append(future)
             future.add_done_callback(self._done)  # called at once when done already
 
@@ -274,7 +279,7 @@ class LocalExecutor(_Base):
             return pool.submit(fn, item)
 
         window = IN_FLIGHT * self.jobs
-        return _ordered(submit, items, window, ahead=max(window, AHEAD))
+        return _ordered(submit, items, window, ahead=AHEAD)
 
     def __enter__(self) -> LocalExecutor:
         """Start the worker processes now, while this process is small: a worker is a fork
@@ -325,7 +330,7 @@ class DaskExecutor(_Base):
             return client.submit(fn, item, pure=False)
 
         window = IN_FLIGHT * self.jobs
-        return _ordered(submit, items, window, ahead=max(window, AHEAD))
+        return _ordered(submit, items, window, ahead=AHEAD)
 
     def close(self) -> None:
         if self._own:

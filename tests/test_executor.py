@@ -268,20 +268,34 @@ def test_a_slow_document_at_the_head_does_not_stop_the_other_workers() -> None:
 
 
 def test_results_waiting_to_be_asked_for_are_bounded() -> None:
-    """No more than `ahead` results are held, however fast the workers are."""
+    """While the first item is held, the workers run ahead up to `ahead` items and no
+    further: the first is released when the other 31 of 32 are done, and no item is ever
+    sent while `ahead` results wait to be asked for."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ldexport.executor import _ordered
 
     submitted: list[int] = []
+    yielded = 0
+    others_done = threading.Semaphore(0)
+
+    def work(item: int) -> str:
+        if item == 0:
+            got_all = all(others_done.acquire(timeout=10) for _ in range(31))
+            return "released" if got_all else "blocked"
+        if item < 32:
+            others_done.release()
+        return f"item {item}"
+
     with ThreadPoolExecutor(max_workers=2) as pool:
 
         def submit(item: int) -> object:
+            # never more than `ahead` waiting, besides the one being handed over
+            assert len(submitted) <= yielded + 32
             submitted.append(item)
-            return pool.submit(lambda: item)
+            return pool.submit(work, item)
 
-        results = _ordered(submit, range(1000), window=8, ahead=32)
-        for i, got in enumerate(results):
-            assert got == i
-            assert len(submitted) <= i + 1 + 32
+        for i, got in enumerate(_ordered(submit, range(1000), window=8, ahead=32)):
+            assert got == ("released" if i == 0 else f"item {i}")
+            yielded += 1
     assert submitted == list(range(1000))
