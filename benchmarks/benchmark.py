@@ -26,6 +26,7 @@ compare the ratios.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import json
 import os
@@ -183,6 +184,11 @@ def main() -> None:
     corpus = work / f"corpus-{args.docs}"
     if not corpus.is_dir() or len(list(corpus.iterdir())) != args.docs:
         make(args.docs, corpus)
+    # The ldexport measured, byte-compiled as pip leaves an installed package: an editable
+    # install is not, and where PYTHONDONTWRITEBYTECODE is set each process would compile it.
+    import ldexport
+
+    compileall.compile_dir(Path(ldexport.__file__).parent, quiet=1)
     py = sys.executable
     me = str(Path(__file__).resolve())
     ldexport = str(Path(py).parent / "ldexport")

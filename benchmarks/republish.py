@@ -24,6 +24,7 @@ stops the script, its error output in WORK/republish-LABEL.log.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import shutil
@@ -61,6 +62,8 @@ def main() -> None:
     if args.first and args.out is not None:
         parser.error("--first publishes into WORK/first-LABEL: no --out")
     versions = dict(v.split("=", 1) for v in args.versions)
+    for folder in versions.values():  # byte-compiled, as pip leaves an installed package
+        compileall.compile_dir(Path(folder) / "ldexport", quiet=1)
     corpus = args.corpus.resolve()
     sources = sorted(p for p in corpus.iterdir() if p.suffix != ".pdf")
     changed = [] if args.first else sources[:10]
