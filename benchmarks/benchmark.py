@@ -186,9 +186,9 @@ def main() -> None:
         make(args.docs, corpus)
     # The ldexport measured, byte-compiled as pip leaves an installed package: an editable
     # install is not, and where PYTHONDONTWRITEBYTECODE is set each process would compile it.
-    import ldexport
+    import ldexport as measured
 
-    compileall.compile_dir(Path(ldexport.__file__).parent, quiet=1)
+    compileall.compile_dir(Path(measured.__file__).parent, quiet=1)
     py = sys.executable
     me = str(Path(__file__).resolve())
     ldexport = str(Path(py).parent / "ldexport")

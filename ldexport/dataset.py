@@ -310,8 +310,8 @@ def stats_of(data: bytes) -> Stats:
 
 def _gzip_bytes(data: bytes) -> bytes:
     """One gzip member (deterministic: mtime 0, no name); nothing for nothing.  zlib-ng
-    compresses the dumps' RDF at level 6 in 60% of zlib's time, and a little smaller
-    (`GZIP_LEVEL`)."""
+    compresses the dumps' RDF in 60% of zlib's time at the same level, and a little smaller
+    (at `GZIP_LEVEL`)."""
     if not data:
         return b""
     member: bytes = gzip_ng.compress(data, GZIP_LEVEL, mtime=0)  # type: ignore[no-untyped-call]
