@@ -258,7 +258,7 @@ def _later(items: list[Any]) -> Iterator[Any]:
 
 
 def _ordered(
-    submit: Callable[[Any], Any], items: Iterable[Any], window: int, ahead: int
+    submit: Callable[[Any], Any], items: Iterable[Any], window: int, ahead: int = AHEAD
 ) -> Iterator[Any]:
     return _Ordered(submit, items, window, ahead)
 
@@ -278,8 +278,7 @@ class LocalExecutor(_Base):
         def submit(item: Any) -> Future[Any]:
             return pool.submit(fn, item)
 
-        window = IN_FLIGHT * self.jobs
-        return _ordered(submit, items, window, ahead=AHEAD)
+        return _ordered(submit, items, window=IN_FLIGHT * self.jobs)
 
     def __enter__(self) -> LocalExecutor:
         """Start the worker processes now, while this process is small: a worker is a fork
@@ -329,8 +328,7 @@ class DaskExecutor(_Base):
         def submit(item: Any) -> Any:
             return client.submit(fn, item, pure=False)
 
-        window = IN_FLIGHT * self.jobs
-        return _ordered(submit, items, window, ahead=AHEAD)
+        return _ordered(submit, items, window=IN_FLIGHT * self.jobs)
 
     def close(self) -> None:
         if self._own:
