@@ -22,7 +22,7 @@ from ldexport.model import Resolution
 from ldexport.problems import ValidationReport
 
 if TYPE_CHECKING:
-    from ldexport.dataset import DocumentDump
+    from ldexport.dataset import DocumentDump, SpooledDump
     from ldexport.manifest import FileInfo
     from ldexport.mapping import Triple
 
@@ -52,10 +52,11 @@ class Converted:
     #: When the graph stayed in a worker (`content` is then `NO_GRAPH` and `resolution` a
     #: summary without its text, `ldexport.executor.summary`): the number of triples, the
     #: size and sha256 of every rendered file, and the document's named graph as the dumps
-    #: hold it (made from its Turtle in the worker).
+    #: hold it (made from its Turtle in the worker; a `SpooledDump` when the worker wrote
+    #: it to the output's spool itself).
     triples: int | None = None
     file_info: dict[str, FileInfo] | None = field(default=None, compare=False)
-    dump: DocumentDump | None = field(default=None, compare=False)
+    dump: DocumentDump | SpooledDump | None = field(default=None, compare=False)
 
     @cached_property
     def graph(self) -> Graph:

@@ -121,15 +121,21 @@ def init_worker() -> None:
     gc.set_threshold(10_000, 10, 10)
 
 
-def convert_and_render(path: Path, iris: Iris) -> list[Converted] | Failed:
+def convert_and_render(
+    path: Path, iris: Iris, spool: Path | None = None
+) -> list[Converted] | Failed:
     """`convert_file`, then `render_and_dump` of every document: what travels back from a
     worker is the rendered files (bytes), the dump pieces (bytes), the report and a summary
-    of the model, never a graph, so that the main process only writes bytes."""
+    of the model, never a graph, so that the main process only writes bytes.  Given the
+    `spool` folder of the output being written (a worker that sees its file system), the
+    worker writes the dump pieces there itself and sends back where they are
+    (`ldexport.dataset.spool_dump`)."""
     from ldexport.convert import convert_file
 
     global _converted
     try:
-        return [render_and_dump(item, iris) for item in convert_file(path, iris)]
+        items = [render_and_dump(item, iris) for item in convert_file(path, iris)]
+        return items if spool is None else [_spooled(item, spool) for item in items]
     except LdexportError as exc:
         return Failed(str(exc))
     finally:
@@ -138,6 +144,14 @@ def convert_and_render(path: Path, iris: Iris) -> list[Converted] | Failed:
             del _freeze_after[0]
             gc.collect()
             gc.freeze()
+
+
+def _spooled(item: Converted, folder: Path) -> Converted:
+    from ldexport.dataset import DocumentDump, spool_dump
+
+    if not isinstance(item.dump, DocumentDump):
+        return item
+    return replace(item, dump=spool_dump(folder, item.dump))
 
 
 class Executor(Protocol):
@@ -356,13 +370,18 @@ class Prefetch:
     `paths` may be the look-ahead itself, a lazy scan of the inputs (`unknown_sources`): the
     first window of paths is sent to the executor as soon as the scan finds them, and the
     scan goes on while they are converted (a re-publish of 25,000 inputs waited 1 s for
-    its first changed document after a scan of 1.2 s).  The scan is finished here."""
+    its first changed document after a scan of 1.2 s).  The scan is finished here.
 
-    def __init__(self, executor: Any, paths: Iterable[Path], iris: Iris) -> None:
+    `spool`: the spool folder of the output being written, when the executor's workers see
+    this file system (`convert_and_render`)."""
+
+    def __init__(
+        self, executor: Any, paths: Iterable[Path], iris: Iris, spool: Path | None = None
+    ) -> None:
         scan = iter(paths)
         head = list(islice(scan, IN_FLIGHT * getattr(executor, "jobs", 1)))
         rest: list[Path] = []
-        fn = partial(convert_and_render, iris=iris)
+        fn = partial(convert_and_render, iris=iris, spool=spool)
         self._results = executor.map(fn, chain(head, _later(rest)))  # sends `head` now
         rest.extend(scan)  # `_later` is read only after this: the window is full
         self._paths: deque[Path] = deque(chain(head, rest))

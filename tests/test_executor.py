@@ -209,6 +209,51 @@ def test_a_worker_sends_back_bytes_and_a_summary_not_a_graph() -> None:
     assert len(pickle.loads(pickle.dumps(full)).graph) == len(full.graph)
 
 
+def test_a_worker_that_sees_the_output_spools_the_dump_pieces_itself(tmp_path: Path) -> None:
+    """Given the output's spool folder, a worker writes the dump pieces there and sends back
+    where they are: the same bytes as the pieces it would have sent."""
+    import pickle
+
+    from ldexport.dataset import _PIECES, _SPOOLED, DocumentDump, SpooledDump, terms_bytes
+    from ldexport.executor import convert_and_render
+
+    iris = Iris()
+    sent = convert_and_render(INPUTS[0], iris)
+    spooled = convert_and_render(INPUTS[0], iris, spool=tmp_path)
+    assert not isinstance(sent, Failed) and not isinstance(spooled, Failed)
+    ((item,), (spooled_item,)) = sent, spooled
+    dump, where = item.dump, spooled_item.dump
+    assert isinstance(dump, DocumentDump) and isinstance(where, SpooledDump)
+    assert (where.graph, where.triples) == (dump.graph, dump.triples)
+    assert spooled_item.rendered == item.rendered
+    offset, *lengths = _SPOOLED.unpack(where.at)
+    data = (tmp_path / where.file).read_bytes()
+    pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
+    assert data[offset : offset + sum(lengths)] == b"".join([*pieces, terms_bytes(dump.terms)])
+    assert len(pickle.dumps(where)) < 500 < sum(lengths)
+
+
+def test_a_publish_with_workers_receives_no_dump_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every dump comes back spooled, and the spool is gone from the published output."""
+    from ldexport.dataset import DatasetWriter, SpooledDump
+
+    received: list[object] = []
+    spool_dump = DatasetWriter._spool_dump
+
+    def spy(self: DatasetWriter, name: str, dump: object) -> None:
+        received.append(dump)
+        spool_dump(self, name, dump)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DatasetWriter, "_spool_dump", spy)
+    with LocalExecutor(2) as executor:
+        result = publish_dataset(INPUTS, tmp_path / "out", Iris(), executor=executor)
+    assert len(received) == len(result.manifest.documents) == 5
+    assert all(isinstance(dump, SpooledDump) for dump in received)
+    assert not (tmp_path / "out" / ".ldexport" / "spool").exists()
+
+
 def test_a_republish_with_workers_links_the_unchanged_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
