@@ -57,6 +57,9 @@ class Converted:
     triples: int | None = None
     file_info: dict[str, FileInfo] | None = field(default=None, compare=False)
     dump: DocumentDump | SpooledDump | None = field(default=None, compare=False)
+    #: The rendered files when the worker wrote them to the output's spool folder itself
+    #: (`ldexport.dataset.spool_files`): file name -> its name there; `rendered` is then None.
+    spooled: dict[str, str] | None = field(default=None, compare=False)
 
     @cached_property
     def graph(self) -> Graph:
@@ -83,6 +86,7 @@ class Converted:
                 self.triples,
                 self.file_info,
                 self.dump,
+                self.spooled,
             ),
         )
 

@@ -412,12 +412,17 @@ class SpooledDump:
 
 def spool_dump(folder: Path, dump: DocumentDump) -> SpooledDump:
     """Append a document's dump pieces to this process's spool file in `folder`."""
-    spool = _Spool.current
-    if spool is None or spool.folder != folder or spool.pid != os.getpid() or spool.closed:
-        spool = _Spool.current = _Spool(folder)
+    spool = _Spool.of(folder)
     pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
     pieces.append(terms_bytes(dump.terms))
     return SpooledDump(dump.graph, dump.triples, spool.name, spool.append(pieces))
+
+
+def spool_files(folder: Path, files: dict[str, bytes]) -> dict[str, str]:
+    """Write a document's files into `folder`, each under a name of its own there (file name
+    -> that name), for the main process to move into place: a worker that sees the output
+    sends back these names, not the files (about 190 KiB a document)."""
+    return _Spool.of(folder).place(files)
 
 
 def close_spool(folder: Path) -> None:
@@ -441,10 +446,28 @@ class _Spool:
         self.pid = os.getpid()
         self.name = f"{self.pid}.spool"
         self.file = (folder / self.name).open("wb")
+        self.placed = 0  # documents whose files `place` wrote
+
+    @classmethod
+    def of(cls, folder: Path) -> _Spool:
+        """This process's spool in `folder`, opened on first use."""
+        spool = cls.current
+        if spool is None or spool.folder != folder or spool.pid != os.getpid() or spool.closed:
+            spool = cls.current = cls(folder)
+        return spool
 
     @property
     def closed(self) -> bool:
         return self.file.closed
+
+    def place(self, files: dict[str, bytes]) -> dict[str, str]:
+        """Write each file as `<pid>.<n>.<file name>`, n counting the documents."""
+        self.placed += 1
+        names = {}
+        for name, data in files.items():
+            names[name] = spooled = f"{self.pid}.{self.placed}.{name}"
+            (self.folder / spooled).write_bytes(data)
+        return names
 
     def append(self, pieces: list[bytes]) -> bytes:
         """Write `pieces` one after the other; where they are (`_SPOOLED`).  Flushed: the
@@ -2136,12 +2159,16 @@ def publish_dataset(
                 if item.render_error is not None:
                     outcome.problems.append(item.render_error)
                     continue
-                assert item.rendered is not None and item.file_info is not None
-                assert item.dump is not None
-                for name, data in item.rendered.items():  # the staging folder is private
-                    (stage.path / name).write_bytes(data)
-                    files[name] = item.file_info[name]
-                written = list(item.rendered)
+                assert item.file_info is not None and item.dump is not None
+                if item.spooled is not None:  # written by the worker: moved into place
+                    for name, spooled in item.spooled.items():
+                        os.rename(writer.spool_folder / spooled, stage.path / name)
+                else:
+                    assert item.rendered is not None
+                    for name, data in item.rendered.items():  # the staging folder is private
+                        (stage.path / name).write_bytes(data)
+                files.update(item.file_info)
+                written = list(item.file_info)
                 outcome.written.extend(written)
                 writer.add(
                     item.resolution,

@@ -128,8 +128,8 @@ def convert_and_render(
     worker is the rendered files (bytes), the dump pieces (bytes), the report and a summary
     of the model, never a graph, so that the main process only writes bytes.  Given the
     `spool` folder of the output being written (a worker that sees its file system), the
-    worker writes the dump pieces there itself and sends back where they are
-    (`ldexport.dataset.spool_dump`)."""
+    worker writes the files and the dump pieces there itself and sends back where they are
+    (`ldexport.dataset.spool_files`, `ldexport.dataset.spool_dump`)."""
     from ldexport.convert import convert_file
 
     global _converted
@@ -147,11 +147,16 @@ def convert_and_render(
 
 
 def _spooled(item: Converted, folder: Path) -> Converted:
-    from ldexport.dataset import DocumentDump, spool_dump
+    from ldexport.dataset import DocumentDump, spool_dump, spool_files
 
-    if not isinstance(item.dump, DocumentDump):
+    if not isinstance(item.dump, DocumentDump) or item.rendered is None:
         return item
-    return replace(item, dump=spool_dump(folder, item.dump))
+    return replace(
+        item,
+        rendered=None,
+        spooled=spool_files(folder, item.rendered),
+        dump=spool_dump(folder, item.dump),
+    )
 
 
 class Executor(Protocol):

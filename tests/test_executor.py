@@ -209,9 +209,9 @@ def test_a_worker_sends_back_bytes_and_a_summary_not_a_graph() -> None:
     assert len(pickle.loads(pickle.dumps(full)).graph) == len(full.graph)
 
 
-def test_a_worker_that_sees_the_output_spools_the_dump_pieces_itself(tmp_path: Path) -> None:
-    """Given the output's spool folder, a worker writes the dump pieces there and sends back
-    where they are: the same bytes as the pieces it would have sent."""
+def test_a_worker_that_sees_the_output_spools_what_it_made_itself(tmp_path: Path) -> None:
+    """Given the output's spool folder, a worker writes the files and the dump pieces there
+    and sends back where they are: the same bytes as those it would have sent."""
     import pickle
 
     from ldexport.dataset import _PIECES, _SPOOLED, DocumentDump, SpooledDump, terms_bytes
@@ -225,18 +225,23 @@ def test_a_worker_that_sees_the_output_spools_the_dump_pieces_itself(tmp_path: P
     dump, where = item.dump, spooled_item.dump
     assert isinstance(dump, DocumentDump) and isinstance(where, SpooledDump)
     assert (where.graph, where.triples) == (dump.graph, dump.triples)
-    assert spooled_item.rendered == item.rendered
+    assert item.rendered is not None and spooled_item.rendered is None
+    assert spooled_item.spooled is not None and spooled_item.spooled.keys() == item.rendered.keys()
+    for name, data in item.rendered.items():
+        assert (tmp_path / spooled_item.spooled[name]).read_bytes() == data
+    assert spooled_item.file_info == item.file_info
     offset, *lengths = _SPOOLED.unpack(where.at)
     data = (tmp_path / where.file).read_bytes()
     pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
     assert data[offset : offset + sum(lengths)] == b"".join([*pieces, terms_bytes(dump.terms)])
-    assert len(pickle.dumps(where)) < 500 < sum(lengths)
+    assert len(pickle.dumps(spooled)) < 10_000 < len(pickle.dumps(sent)) / 10
 
 
-def test_a_publish_with_workers_receives_no_dump_pieces(
+def test_a_publish_with_workers_receives_no_files_nor_dump_pieces(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Every dump comes back spooled, and the spool is gone from the published output."""
+    """Every dump comes back spooled, the files are moved into place, and the spool is gone
+    from the published output."""
     from ldexport.dataset import DatasetWriter, SpooledDump
 
     received: list[object] = []
@@ -252,6 +257,11 @@ def test_a_publish_with_workers_receives_no_dump_pieces(
     assert len(received) == len(result.manifest.documents) == 5
     assert all(isinstance(dump, SpooledDump) for dump in received)
     assert not (tmp_path / "out" / ".ldexport" / "spool").exists()
+    from ldexport.manifest import FileInfo
+
+    for entry in result.manifest.documents.values():
+        for name in entry.files:
+            assert FileInfo.of(tmp_path / "out" / name) == result.manifest.files[name]
 
 
 def test_a_republish_with_workers_links_the_unchanged_files(
