@@ -44,6 +44,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
+import orjson
 import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, VOID, XSD
@@ -242,15 +243,14 @@ def dump_pieces(graph: str, rdf: Serialized) -> DocumentDump:
     line's final " ." (N-Triples escapes line breaks in literals); TriG wraps the Turtle
     body in the graph's braces."""
     g = str(ox.NamedNode(graph))
-    graph_json = json.dumps(graph, ensure_ascii=False)
     opening = f"{g} {{\n".encode()
     turtle_body = rdf.turtle_body
     plain = {
         "nq": rdf.ntriples.replace(b" .\n", f" {g} .\n".encode()),
         "trig": opening + turtle_body + _TRIG_CLOSING,
         "ttl": turtle_body,
-        # json.dumps({"@id": graph, "@graph": nodes}, ensure_ascii=False, sort_keys=True)
-        "jsonld": f'{{"@graph": [{", ".join(rdf.jsonld_lines)}], "@id": {graph_json}}}'.encode(),
+        # orjson.dumps({"@id": graph, "@graph": nodes}, option=orjson.OPT_SORT_KEYS)
+        "jsonld": b'{"@graph":[%s],"@id":%s}' % (b",".join(rdf.jsonld_lines), orjson.dumps(graph)),
     }
     gz = {k: _gzip_bytes(v) for k, v in plain.items() if k != "trig"}
     # TriG's piece is Turtle's between two lines: its gzip twin, members for the two lines
@@ -1182,10 +1182,10 @@ def shard_files(shard: str) -> list[str]:
 #: Changes when the dumps are written differently for the same Turtle (2: a gzip member per
 #: document; 3: graphs in `serialize.sorted_rows` order, TriG the Turtle body in braces,
 #: gzip members by zlib-ng; 4: TriG's gzip piece the Turtle's member between two others;
-#: 5: gzip level 5),
+#: 5: gzip level 5; 6: JSON-LD without spaces after ":" and ","),
 #: so that neither a previous output's shards nor their pieces (`MEMBERS`, which records it)
 #: are reused as they are: the same sources give the same bytes, whatever came before.
-_DUMP_LAYOUT = 5
+_DUMP_LAYOUT = 6
 
 
 def _shard_digest(entries: Sequence[_Member], ttl_digests: Sequence[str]) -> str:

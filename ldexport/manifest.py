@@ -96,10 +96,19 @@ def tree_sha256(folder: Path) -> str:
     return h.hexdigest()
 
 
+#: Changes when the per-document files are written differently for the same sources
+#: (2: JSON-LD node objects without spaces after ":" and ","), so that a previous output's
+#: files are not carried over as they are: the same sources give the same bytes, whatever
+#: came before.
+FILES_LAYOUT = 2
+
+
 def fingerprint(base_iri: str) -> dict[str, str]:
-    """What changes every output: ldexport's version, the base IRI, shapes/ and ontology/."""
+    """What changes every output: ldexport's version, how it writes the per-document files
+    (`FILES_LAYOUT`), the base IRI, shapes/ and ontology/."""
     return {
         "ldexport_version": __version__,
+        "files_layout": str(FILES_LAYOUT),
         "base_iri": base_iri,
         "shapes_sha256": tree_sha256(data_dir("shapes")),
         "ontology_sha256": tree_sha256(data_dir("ontology")),

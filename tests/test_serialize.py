@@ -89,6 +89,26 @@ def test_literals_survive_exactly() -> None:
     assert node["@type"] == ["eli:LegalResource"]
 
 
+def test_jsonld_lines_are_json_compact_text() -> None:
+    """A node line is what json writes without spaces, keys sorted, for the dev documents
+    and for literals that need every kind of escape."""
+    graphs = [g for path in DOCUMENTS for g in graphs_of(path)]
+    odd = new_graph()
+    w = URIRef("http://localhost:8000/doc/A/RES/1/1")
+    for text in ['q"b\\', "\x00\x01\x08\t\n\x0c\r\x1f\x7f", "\u2028\u2029 é 😀 \ufeff"]:
+        odd.add((w, LDX.matchedText, Literal(text)))
+    odd.add((URIRef("http://example.org/ä"), URIRef("http://example.org/ü"), Literal("x")))
+    lines = 0
+    for graph in [*graphs, odd]:
+        rows = serialize.sorted_rows(graph)
+        nodes = serialize.jsonld_nodes(rows, serialize.Compactor(serialize.prefix_map()))
+        for node, line in zip(nodes, serialize.jsonld_lines(rows), strict=True):
+            text = json.dumps(node, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            assert line == text.encode()
+            lines += 1
+    assert len(graphs) > 10 and lines > 1000
+
+
 def ox_term(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     """An rdflib term as pyoxigraph's, the plain way (what the rows must write)."""
     if isinstance(term, URIRef):
@@ -197,7 +217,8 @@ def test_dump_pieces_are_the_named_graph_whichever_way_they_are_made(path: Path)
             assert {str(q) for q in ox.parse(data, format=fmt)} == expected, ext
         doc = json.loads(pieces["jsonld"])
         assert doc["@id"] == GRAPH
-        assert json.dumps(doc, ensure_ascii=False, sort_keys=True).encode() == pieces["jsonld"]
+        compact = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        assert compact.encode() == pieces["jsonld"]
 
 
 def test_a_turtle_file_written_with_other_prefixes_gives_the_same_dump_pieces() -> None:
