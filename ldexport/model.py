@@ -185,7 +185,10 @@ class Resolution:
 
 def to_dict(obj: Any) -> Any:
     """The JSON-able form of a model object (enums as their values, tuples as lists)."""
-    names = _field_names(type(obj))
+    kind = type(obj)
+    if kind is str or kind is int:  # most values: returned before any look-up
+        return obj
+    names = _field_names(kind)
     if names is not None:
         out: dict[str, Any] = {}
         for name in names:
