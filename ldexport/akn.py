@@ -960,32 +960,34 @@ def _read_text(el: Any) -> _Text:
         out.text = el.text or ""
         return out
     pieces: list[str] = []
-    length = 0
-
-    def add(text: str | None) -> None:
-        nonlocal length
-        if text:
-            pieces.append(text)
-            length += len(text)
-
-    def walk(node: Any) -> None:
-        add(node.text)
-        for child in node:
-            name = _local(child)
-            if name == "authorialNote":
-                out.notes.append(child)
-            elif name:
-                start = length
-                walk(child)
-                if name == "ref":
-                    out.refs.append((child, start, length))
-                elif name == "inline" and child.get("name") == LEADING_PHRASE:
-                    out.leading = "".join(pieces)[start:length]
-            add(child.tail)
-
-    walk(el)
+    _walk_text(el, out, pieces, 0)
     out.text = "".join(pieces)
     return out
+
+
+def _walk_text(node: Any, out: _Text, pieces: list[str], length: int) -> int:
+    """Add the text of `node`'s content to `pieces` (`length` characters so far), recording
+    its refs and leading phrase in `out` where they stand and setting its footnotes aside;
+    the new length.  A function, not a closure calling itself: such a closure is a reference
+    cycle, left for the cyclic garbage collector, with the elements it holds."""
+    if text := node.text:
+        pieces.append(text)
+        length += len(text)
+    for child in node:
+        name = _local(child)
+        if name == "authorialNote":
+            out.notes.append(child)
+        elif name:
+            start = length
+            length = _walk_text(child, out, pieces, length)
+            if name == "ref":
+                out.refs.append((child, start, length))
+            elif name == "inline" and child.get("name") == LEADING_PHRASE:
+                out.leading = "".join(pieces)[start:length]
+        if tail := child.tail:
+            pieces.append(tail)
+            length += len(tail)
+    return length
 
 
 _LIST_OR_HIER = ("list", "paragraph", "point", "section", "hcontainer", "crossHeading")

@@ -264,6 +264,35 @@ def test_a_publish_with_workers_receives_no_files_nor_dump_pieces(
             assert FileInfo.of(tmp_path / "out" / name) == result.manifest.files[name]
 
 
+def test_a_text_document_leaves_no_cyclic_garbage() -> None:
+    """What `init_worker` counts on to collect rarely: converting and rendering a text
+    document makes no reference cycle, so all it leaves is freed when dropped (in a process
+    of its own, where nothing else runs)."""
+    import subprocess
+    import sys
+
+    texts = [str(p) for p in INPUTS if p.suffix in (".txt", ".md") and p.name != "SOURCES.md"]
+    script = f"""
+import gc
+from ldexport.executor import convert_and_render
+from ldexport.iris import Iris
+iris = Iris()
+paths = {texts!r}
+convert_and_render(paths[0], iris)  # the caches filled, the lazy imports done
+gc.collect()
+gc.disable()
+gc.set_debug(gc.DEBUG_SAVEALL)
+for path in paths:
+    convert_and_render(path, iris)
+gc.collect()
+print(len(gc.garbage), sorted({{type(o).__name__ for o in gc.garbage}}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert len(texts) == 6 and done.stdout.split() == ["0", "[]"], done.stdout
+
+
 def test_a_republish_with_workers_links_the_unchanged_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
