@@ -44,8 +44,9 @@ EXECUTORS = ("local", "dask")
 
 #: Documents in flight per worker: submitted ahead of the one the main process waits for.
 IN_FLIGHT = 4
-#: Results that may wait to be asked for, while the main process waits for an earlier one
-#: (about 360 KiB each: 46 MB), so that the other workers go on past a slow document.
+#: Results that may wait to be asked for, while the main process waits for an earlier one,
+#: so that the other workers go on past a slow document (about 2.3 KiB each when the
+#: workers spool what they make, 360 KiB when they send it: 46 MB).
 AHEAD = 128
 
 
