@@ -390,8 +390,9 @@ _PIECES = tuple(fmt.ext for fmt in FORMATS)
 #: A document's place in a spool file: its offset and the lengths of its plain and gzip
 #: pieces and of its `terms_bytes`.
 _SPOOLED = struct.Struct(f"<{2 + 2 * len(_PIECES)}Q")
-#: Where, in a staging output, the dump pieces of the documents converted in a publish wait
-#: for `DatasetWriter.close`: one file for each process that wrote some (`spool_dump`).
+#: Where, in a staging output, what the workers made of the documents converted in a publish
+#: waits: their files until the main process moves them into place (`spool_files`), their
+#: dump pieces until `DatasetWriter.close` (`spool_dump`: one file a process).
 SPOOL_DIR = f"{STATE_DIR}/spool"
 
 
@@ -435,7 +436,8 @@ def close_spool(folder: Path) -> None:
 
 
 class _Spool:
-    """The spool file of this process in one folder, named after the process."""
+    """What this process spools in one folder: the dump pieces, appended to a file named
+    after the process, and the documents' files, each under a name of its own."""
 
     #: the spool this process appends to (a process forked from one that spooled starts its own)
     current: _Spool | None = None
@@ -523,7 +525,7 @@ class DatasetWriter:
         self._votes: dict[str, VotesEntry] = {}
         self._labels: dict[str, str] = {}
         self.fragments = fragments()
-        #: the spool files of this process and of the workers (`spool_dump`)
+        #: the spool of this process and of the workers (`spool_dump`, `spool_files`)
         self.spool_folder = out_dir / SPOOL_DIR
         #: name -> which spool file holds its pieces and where: offset and lengths, packed
         #: (`_SPOOLED`), in a private temporary database (as the manifest's entries: not in
