@@ -454,13 +454,9 @@ class _Spool:
     def of(cls, folder: Path) -> _Spool:
         """This process's spool in `folder`, opened on first use."""
         spool = cls.current
-        if spool is None or spool.folder != folder or spool.pid != os.getpid() or spool.closed:
+        if spool is None or spool.folder != folder or spool.pid != os.getpid() or spool.file.closed:
             spool = cls.current = cls(folder)
         return spool
-
-    @property
-    def closed(self) -> bool:
-        return self.file.closed
 
     def place(self, files: dict[str, bytes]) -> dict[str, str]:
         """Write each file as `<pid>.<n>.<file name>`, n counting the documents."""

@@ -214,7 +214,7 @@ def test_a_worker_that_sees_the_output_spools_what_it_made_itself(tmp_path: Path
     and sends back where they are: the same bytes as those it would have sent."""
     import pickle
 
-    from ldexport.dataset import _PIECES, _SPOOLED, DocumentDump, SpooledDump, terms_bytes
+    from ldexport.dataset import DocumentDump, SpooledDump, _unspool, stats_of, terms_bytes
     from ldexport.executor import convert_and_render
 
     iris = Iris()
@@ -230,10 +230,9 @@ def test_a_worker_that_sees_the_output_spools_what_it_made_itself(tmp_path: Path
     for name, data in item.rendered.items():
         assert (tmp_path / spooled_item.spooled[name]).read_bytes() == data
     assert spooled_item.file_info == item.file_info
-    offset, *lengths = _SPOOLED.unpack(where.at)
-    data = (tmp_path / where.file).read_bytes()
-    pieces = [dump.plain[ext] for ext in _PIECES] + [dump.gz[ext] for ext in _PIECES]
-    assert data[offset : offset + sum(lengths)] == b"".join([*pieces, terms_bytes(dump.terms)])
+    with (tmp_path / where.file).open("rb") as spool:
+        plain, gz, stats = _unspool(spool, where.at)
+    assert (plain, gz, stats) == (dump.plain, dump.gz, stats_of(terms_bytes(dump.terms)))
     assert len(pickle.dumps(spooled)) < 10_000 < len(pickle.dumps(sent)) / 10
 
 
@@ -243,6 +242,7 @@ def test_a_publish_with_workers_receives_no_files_nor_dump_pieces(
     """Every dump comes back spooled, the files are moved into place, and the spool is gone
     from the published output."""
     from ldexport.dataset import DatasetWriter, SpooledDump
+    from ldexport.manifest import FileInfo
 
     received: list[object] = []
     spool_dump = DatasetWriter._spool_dump
@@ -257,8 +257,6 @@ def test_a_publish_with_workers_receives_no_files_nor_dump_pieces(
     assert len(received) == len(result.manifest.documents) == 5
     assert all(isinstance(dump, SpooledDump) for dump in received)
     assert not (tmp_path / "out" / ".ldexport" / "spool").exists()
-    from ldexport.manifest import FileInfo
-
     for entry in result.manifest.documents.values():
         for name in entry.files:
             assert FileInfo.of(tmp_path / "out" / name) == result.manifest.files[name]
