@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ldexport.errors import LdexportError
 from ldexport.iris import Iris
 from ldexport.model import Resolution
+from ldexport.sources import pdf
 from ldexport.symbols import file_name
 
 if TYPE_CHECKING:
@@ -119,11 +120,14 @@ def init_worker() -> None:
     100,000 more objects are alive than at the last collection (Python's default is 700):
     a collection walks what is alive, and at 10,000 one fell in the middle of most
     documents, 0.2-0.5 ms a document; now 0.04 ms, a collection every few hundred text
-    documents.  A PDF leaves 120,000-340,000 objects of cyclic garbage (pdfminer's), about
-    one collection each; a worker converting PDFs peaks some 30 MiB higher than at 10,000.
-    Frozen objects are still freed when their last reference goes."""
+    documents.  Frozen objects are still freed when their last reference goes.
+
+    A worker reads each PDF in a child process of its own (`ldexport.sources.pdf.ISOLATE`):
+    the memory pdfminer leaves behind, and its 120,000-340,000 objects of cyclic garbage a
+    PDF, go with the child."""
     _freeze_after[:] = [1, 200, 2000]
     gc.set_threshold(100_000, 10, 10)
+    pdf.ISOLATE = True
 
 
 def convert_and_render(

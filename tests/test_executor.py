@@ -381,3 +381,19 @@ def test_results_waiting_to_be_asked_for_are_bounded() -> None:
             assert got == ("released" if i == 0 else f"item {i}")
             yielded += 1
     assert submitted == list(range(1000))
+
+
+def _reads_pdfs_in_a_child(_: object) -> bool:
+    from ldexport.sources import pdf
+
+    return pdf.ISOLATE
+
+
+def test_the_workers_read_pdfs_in_a_child_process() -> None:
+    """`init_worker` sets it, so that a worker's memory does not grow with each PDF it
+    reads (tests/sources/test_sources_pdf.py); this process reads them itself."""
+    from ldexport.sources import pdf
+
+    with LocalExecutor(2) as executor:
+        assert list(executor.map(_reads_pdfs_in_a_child, range(4))) == [True] * 4
+    assert pdf.ISOLATE is False

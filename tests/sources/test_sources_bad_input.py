@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ldexport.errors import SourceError
-from ldexport.sources import FORMATS, read
+from ldexport.sources import FORMATS, pdf, read
 
 from .helpers import CORPUS, DRAFTS, corpus
 
@@ -24,6 +24,14 @@ def _fails(path: Path, reason: str) -> None:
     assert "\n" not in message
 
 
+@pytest.fixture(params=[False, True], ids=["in-process", "in-a-child"])
+def pdf_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PDF read here, and in a child process as a publish's workers read it: the same
+    errors either way."""
+    monkeypatch.setattr(pdf, "ISOLATE", request.param)
+
+
+@pytest.mark.usefixtures("pdf_reading")
 @pytest.mark.parametrize("fraction", [0.05, 0.5, 0.95])
 def test_truncated_pdf(tmp_path: Path, fraction: float) -> None:
     data = corpus("A_RES_73_7.pdf").read_bytes()
@@ -32,10 +40,12 @@ def test_truncated_pdf(tmp_path: Path, fraction: float) -> None:
     _fails(path, "is not a readable PDF (damaged or truncated")
 
 
+@pytest.mark.usefixtures("pdf_reading")
 def test_encrypted_pdf() -> None:
     _fails(corpus("encrypted_user_password.pdf"), "is an encrypted PDF that needs a password")
 
 
+@pytest.mark.usefixtures("pdf_reading")
 def test_image_only_pdf(tmp_path: Path) -> None:
     from PIL import Image, ImageDraw
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 
 import pytest
 
-from ldexport.sources import SourceDocument
+from ldexport.sources import SourceDocument, pdf, read
 
-from .helpers import body_and_notes, lines_of, numbered
+from .helpers import body_and_notes, corpus, lines_of, numbered
 
 Read = Callable[[str], SourceDocument]
 
@@ -162,3 +165,54 @@ def test_multi_line_sponsor_title_s_2016_1100(read_corpus: Read) -> None:
     )
     assert "The Security Council," in body
     assert "dangerously imperilling the viability of the two-State solution" in "\n".join(body)
+
+
+def test_a_pdf_read_in_a_child_process_is_the_same_document(
+    read_corpus: Read, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "ISOLATE", True)
+    assert read(corpus("A_RES_73_6.pdf")) == read_corpus("A_RES_73_6.pdf")
+
+
+def test_a_pdf_is_parsed_in_another_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def where(path: str, data: bytes) -> SourceDocument:
+        return SourceDocument(path, pdf.FORMAT, str(os.getpid()), "", "lines", {})
+
+    monkeypatch.setattr(pdf, "_read", where)
+    monkeypatch.setattr(pdf, "ISOLATE", True)
+    in_child = read(corpus("A_RES_73_6.pdf")).text
+    monkeypatch.setattr(pdf, "ISOLATE", False)
+    assert read(corpus("A_RES_73_6.pdf")).text == str(os.getpid()) != in_child
+
+
+def test_reading_pdfs_in_a_child_process_keeps_the_memory_flat() -> None:
+    """What a publish's workers gain (`pdf.ISOLATE`): in-process, the memory pdfminer leaves
+    behind stays with the process, pinned by what other documents make between the PDFs;
+    read in a child, it goes with the child."""
+    script = f"""
+from ldexport.executor import convert_and_render
+from ldexport.iris import Iris
+from ldexport.sources import pdf, read
+def anon():
+    for line in open("/proc/self/status"):
+        if line.startswith("RssAnon"):
+            return int(line.split()[1]) // 1024
+pdfs = {[str(corpus(n)) for n in ("A_RES_73_3.pdf", "A_RES_73_6.pdf", "A_RES_73_7.pdf")]!r}
+texts = {[str(corpus(n)) for n in ("A_RES_58_136.txt", "A_RES_80_10.md", "S_RES_1590_2005.txt")]!r}
+iris = Iris()
+read(pdfs[1])  # the imports and caches of both kinds of document, once
+for text in texts:
+    convert_and_render(text, iris)
+for isolate in (True, False):
+    pdf.ISOLATE = isolate
+    before = anon()
+    for path in pdfs:
+        read(path)
+        for text in texts:
+            convert_and_render(text, iris)
+    print(anon() - before)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    isolated, in_process = map(int, done.stdout.split())
+    assert isolated < 15 and in_process > 30, (isolated, in_process)
