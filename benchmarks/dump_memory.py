@@ -168,7 +168,7 @@ WATCH = {
     "read_manifest",
     "keep_foreign",
     "commit",
-    "report_text",
+    "write_report",
 }
 
 

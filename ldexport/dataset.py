@@ -33,6 +33,7 @@ import re
 import shutil
 import struct
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack
@@ -385,6 +386,10 @@ class DatasetStats:
     last_date: str | None = None
 
 
+#: Shard jobs handed to the background workers at a time, enough to keep eight busy: a job
+#: holds its members, their digests and spool places, and all of them at once (every
+#: document's) took some 15 MiB of the main process at 25,000 documents.
+SHARD_JOBS_AHEAD = 8
 #: The dump files of a shard in the order of a member row's ranges (`MEMBERS`).
 _PIECES = tuple(fmt.ext for fmt in FORMATS)
 #: A document's place in a spool file: its offset and the lengths of its plain and gzip
@@ -661,21 +666,21 @@ class DatasetWriter:
                 _Member(v.name, v.graph, v.files[0], v.triples, True)
             )
         thesaurus = self._thesaurus()
-        jobs: dict[str, ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]] = {}
+        # The shards' jobs go out a few at a time (`SHARD_JOBS_AHEAD`), recorded in order.
+        jobs: deque[tuple[str, ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]]]
+        jobs = deque()
         try:
             for shard in sorted(by_shard):
-                members = sorted(by_shard[shard], key=lambda m: (m.name, m.votes))
-                jobs[shard] = self._shard(shard, members)
-            del by_shard
-            for shard, job in jobs.items():
-                if isinstance(job, Future):
-                    entry, files = job.result()
-                    for rel, info in files.items():
-                        self._record(rel, info)
-                    job = entry
-                self.manifest.shards[shard] = job
+                members = sorted(by_shard.pop(shard), key=lambda m: (m.name, m.votes))
+                jobs.append((shard, self._shard(shard, members)))
+                while len(jobs) > SHARD_JOBS_AHEAD or not isinstance(jobs[0][1], Future):
+                    self._shard_done(*jobs.popleft())
+                    if not jobs:
+                        break
+            while jobs:
+                self._shard_done(*jobs.popleft())
         finally:
-            _settle(jobs.values())
+            _settle(job for _, job in jobs)
             self._drop_spool()
         del jobs
         self.manifest.commit()  # the provenance jobs read the documents
@@ -739,6 +744,17 @@ class DatasetWriter:
                 known = json.loads(rows[m.ttl])["sha256"]
             out.append(known or sha256_file(self.out_dir / m.ttl))
         return out
+
+    def _shard_done(
+        self, shard: str, job: ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]
+    ) -> None:
+        """Record a shard: its entry and, for one written now, its files."""
+        if isinstance(job, Future):
+            entry, files = job.result()
+            for rel, info in files.items():
+                self._record(rel, info)
+            job = entry
+        self.manifest.shards[shard] = job
 
     def _shard(
         self, shard: str, entries: list[_Member]
@@ -2200,7 +2216,7 @@ def publish_dataset(
             gone = list(previous.documents.missing_from(manifest.documents))
             result.removed = sorted(previous.documents[n].symbol for n in gone)
         manifest.problems = [line for o in result.outcomes for line in o.problems]
-        (stage.path / REPORT).write_bytes(report_text(result).encode())
+        write_report(result, stage.path / REPORT)
         for rel in (CONTEXT, REPORT):
             manifest.files[rel] = FileInfo.of(stage.path / rel)
         result.kept_files = stage.keep_foreign(partial(_owned, previous))
@@ -2210,23 +2226,35 @@ def publish_dataset(
     return result
 
 
-def report_text(result: PublishResult) -> str:
-    """validation-report.txt: one line per document (conforms, unchanged, or what is wrong)."""
-    lines: list[str] = []
+def report_lines(result: PublishResult) -> Iterator[str]:
+    """validation-report.txt's lines: one per document (conforms, unchanged, or what is
+    wrong), then the removed documents, the votes and the warnings."""
     for o in result.outcomes:
-        lines.extend(f"{symbol}: conforms ({o.path})" for symbol in o.published)
-        lines.extend(o.problems)
-        lines.extend(f"warning: {w}" for w in o.warnings)
-    lines.extend(
+        yield from (f"{symbol}: conforms ({o.path})" for symbol in o.published)
+        yield from o.problems
+        yield from (f"warning: {w}" for w in o.warnings)
+    yield from (
         f"{symbol}: conforms ({source_path}; unchanged, converted {converted_at})"
         for symbol, source_path, converted_at in result.unchanged.select(
             ("symbol", "source_path", "converted_at")
         )
     )
-    lines.extend(f"{s}: removed (its source is no longer among the inputs)" for s in result.removed)
-    lines.extend(result.votes)
-    lines.extend(f"warning: {w}" for w in result.warnings)
-    return "\n".join(lines) + "\n"
+    yield from (f"{s}: removed (its source is no longer among the inputs)" for s in result.removed)
+    yield from result.votes
+    yield from (f"warning: {w}" for w in result.warnings)
+
+
+def write_report(result: PublishResult, path: Path) -> None:
+    """validation-report.txt, a line at a time: made whole, its 6.5 MB at 25,000 inputs took
+    some 25 MiB of the main process at its peak (the lines, their text and its bytes)."""
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        empty = True
+        for line in report_lines(result):
+            out.write(line)
+            out.write("\n")
+            empty = False
+        if empty:
+            out.write("\n")
 
 
 # --- recorded votes ------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from distributed import Client, LocalCluster
@@ -397,3 +398,39 @@ def test_the_workers_read_pdfs_in_a_child_process() -> None:
     with LocalExecutor(2) as executor:
         assert list(executor.map(_reads_pdfs_in_a_child, range(4))) == [True] * 4
     assert pdf.ISOLATE is False
+
+
+def test_the_shard_jobs_go_out_a_few_at_a_time(
+    in_process: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one shard job ahead, a shard's job is handed out only once all but one of those
+    before it are recorded (the main process holds two shards' members at most), and the
+    shards are recorded in order: the same bytes."""
+    from ldexport import dataset
+
+    events: list[tuple[str, str]] = []
+    shard, shard_done = dataset.DatasetWriter._shard, dataset.DatasetWriter._shard_done
+
+    def handed_out(self: dataset.DatasetWriter, name: str, *args: Any) -> Any:
+        events.append(("out", name))
+        return shard(self, name, *args)
+
+    def recorded(self: dataset.DatasetWriter, name: str, job: Any) -> None:
+        events.append(("recorded", name))
+        shard_done(self, name, job)
+
+    monkeypatch.setattr(dataset.DatasetWriter, "_shard", handed_out)
+    monkeypatch.setattr(dataset.DatasetWriter, "_shard_done", recorded)
+    monkeypatch.setattr(dataset, "SHARD_JOBS_AHEAD", 1)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    with LocalExecutor(2) as executor:
+        got = publish_with(executor, tmp_path / "out")
+    out = [name for kind, name in events if kind == "out"]
+    assert len(out) >= 3 and out == sorted(out)
+    assert [name for kind, name in events if kind == "recorded"] == out
+    for i, event in enumerate(events):
+        if event[0] == "out":
+            waiting = sum(1 if kind == "out" else -1 for kind, _ in events[:i])
+            assert waiting <= 1, events
+    assert got.keys() == in_process.keys()
+    assert [k for k in got if got[k] != in_process[k]] == []
