@@ -535,8 +535,9 @@ class DatasetWriter:
         self._spooled.execute(
             "CREATE TABLE spooled (name TEXT PRIMARY KEY, file TEXT, at BLOB) WITHOUT ROWID"
         )
-        #: Turtle sha256 of documents added with a dump (their files are not in the manifest)
-        self._ttl_sha256: dict[str, str] = {}
+        #: Turtle sha256 of documents added with a dump (their files are not in the manifest),
+        #: beside them: a dict of them held 5 MiB at 25,000 documents until the end
+        self._spooled.execute("CREATE TABLE ttl (name TEXT PRIMARY KEY, sha256 TEXT) WITHOUT ROWID")
         self.catalog = Graph(bind_namespaces="none")  # filled by close()
         self._catalog_check: Future[list[str]] | None = None
 
@@ -585,7 +586,7 @@ class DatasetWriter:
                 raise ValueError(f"{res.symbol}: the dump is not of this document")
             self._spool_dump(name, dump)
         if ttl_sha256 is not None:
-            self._ttl_sha256[name] = ttl_sha256
+            self._spooled.execute("INSERT OR REPLACE INTO ttl VALUES (?, ?)", (name, ttl_sha256))
         return entry
 
     def _spool_dump(self, name: str, dump: DocumentDump | SpooledDump) -> None:
@@ -737,9 +738,13 @@ class DatasetWriter:
     def _ttl_digests(self, members: list[_Member]) -> list[str]:
         """The sha256 of the members' Turtle: known for documents, read for the others."""
         rows = self.manifest.files.raw_many([m.ttl for m in members])
+        query = "SELECT sha256 FROM ttl WHERE name = ?"
         out = []
         for m in members:
-            known = self._ttl_sha256.get(m.name) if not m.votes else None
+            known = None
+            if not m.votes:
+                row = self._spooled.execute(query, (m.name,)).fetchone()
+                known = row[0] if row is not None else None
             if known is None and m.ttl in rows:
                 known = json.loads(rows[m.ttl])["sha256"]
             out.append(known or sha256_file(self.out_dir / m.ttl))
