@@ -18,7 +18,7 @@ Runs, each in a fresh process whose whole process tree's RSS is sampled every 50
 (c) floor: pyoxigraph writing the same quads (per-document Turtle and JSON-LD, one N-Quads
     dump), read beforehand from (b)'s output.
 
-Prints a table: documents, triples, seconds, documents/s, triples/s, peak RSS, and the
+Prints a table: documents, triples, seconds, documents/s, triples/s, peak RSS and PSS, and the
 ratios of (b) to (a) and of (c) to (b).  Absolute figures drift on a shared machine;
 compare the ratios.
 """
@@ -52,9 +52,23 @@ def tree_rss(proc: psutil.Process) -> int:
     return total
 
 
+def tree_pss(proc: psutil.Process) -> int:
+    """The process tree's proportional set size: a page shared by processes (a worker and
+    the child it forks to read a PDF, the workers and the process they were forked from)
+    counted once, where the sum of their RSS counts it in each."""
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        with contextlib.suppress(OSError), open(f"/proc/{p.pid}/smaps_rollup") as f:
+            total += sum(1024 * int(line.split()[1]) for line in f if line.startswith("Pss:"))
+    return total
+
+
 #: CPU seconds (user + system) of the last command's main process, sampled every 50 ms
 #: until it exits (its workers not included): what the main process costs per document.
 MAIN_CPU: list[float] = [0.0]
+#: Peak PSS (`tree_pss`) of the last command's process tree, sampled every 0.5 s (reading
+#: it costs about 1 ms a process).
+PEAK_PSS: list[int] = [0]
 #: CPU seconds of the last command's whole process tree (its workers, reaped by it,
 #: included): less sensitive than wall time to other work on a shared machine.
 TREE_CPU: list[float] = [0.0]
@@ -66,15 +80,26 @@ def children_cpu() -> float:
 
 
 def run(cmd: list[str]) -> tuple[float, int, str]:
-    """Seconds, peak RSS of the process tree, stdout."""
+    """Seconds, peak RSS of the process tree, stdout.
+
+    The run starts once what the runs before it wrote is on the disk (`sync`, not timed):
+    the re-publish that follows the publish of 25,000 documents (8 GB) otherwise waits for
+    that writeback, and a re-publish made with 2 GB not yet written took 25.1 s, 5.8 s once
+    they were."""
+    os.sync()
     start, cpu_before = time.perf_counter(), children_cpu()
     with tempfile.TemporaryFile() as out:
         popen = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
         proc = psutil.Process(popen.pid)
         peak = 0
         MAIN_CPU[0] = 0.0
+        PEAK_PSS[0] = 0
+        samples = 0
         while popen.poll() is None:
             peak = max(peak, tree_rss(proc))
+            if samples % 10 == 0:
+                PEAK_PSS[0] = max(PEAK_PSS[0], tree_pss(proc))
+            samples += 1
             with contextlib.suppress(psutil.Error):
                 cpu = proc.cpu_times()
                 MAIN_CPU[0] = cpu.user + cpu.system
@@ -192,7 +217,7 @@ def main() -> None:
     py = sys.executable
     me = str(Path(__file__).resolve())
     ldexport = str(Path(py).parent / "ldexport")
-    rows: list[tuple[str, int, int, float, int, float | None]] = []
+    rows: list[tuple[str, int, int, float, int, int, float | None]] = []
     main_ms: dict[int, float] = {}
 
     def baseline(label: str) -> None:
@@ -202,7 +227,7 @@ def main() -> None:
              str(work / "a"), "--baseline-docs", str(args.baseline_docs)]
         )  # fmt: skip
         got = json.loads(text)
-        rows.append((label, got["docs"], got["triples"], secs, peak, TREE_CPU[0]))
+        rows.append((label, got["docs"], got["triples"], secs, peak, PEAK_PSS[0], TREE_CPU[0]))
 
     baseline(f"(a) straightforward, {args.baseline_docs} text docs")
 
@@ -213,7 +238,9 @@ def main() -> None:
             [ldexport, "publish", "-q", "-j", str(jobs), "-o", str(out), str(corpus)]
         )
         docs, triples = published_counts(out)
-        rows.append((f"(b) ldexport publish -j {jobs}", docs, triples, secs, peak, TREE_CPU[0]))
+        rows.append(
+            (f"(b) ldexport publish -j {jobs}", docs, triples, secs, peak, PEAK_PSS[0], TREE_CPU[0])
+        )
         main_ms[jobs] = 1000 * MAIN_CPU[0] / docs
 
     out = work / f"b{args.jobs}"
@@ -229,7 +256,9 @@ def main() -> None:
         for p, data in originals.items():
             p.write_bytes(data)
     docs, triples = published_counts(out)
-    rows.append(("(b') re-publish, 10 sources changed", docs, triples, secs, peak, TREE_CPU[0]))
+    rows.append(
+        ("(b') re-publish, 10 sources changed", docs, triples, secs, peak, PEAK_PSS[0], TREE_CPU[0])
+    )
 
     # the baseline again: a shared machine's speed moves in the minutes (b) takes (its two
     # runs were 748 and 1,025 ms a document half an hour apart, session 9), so (b) is compared
@@ -242,25 +271,26 @@ def main() -> None:
     )
     got = json.loads(text)
     rows.append(("(c) floor: pyoxigraph writes the quads", got["docs"], got["triples"],
-                 got["seconds"], peak, None))  # fmt: skip
+                 got["seconds"], peak, PEAK_PSS[0], None))  # fmt: skip
 
     print(f"corpus: {args.docs} documents ({corpus}); {os.cpu_count()} cores; jobs {args.jobs}")
     print("| run | documents | triples | seconds | documents/s | triples/s | peak RSS MiB "
-          "| CPU ms/document |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| peak PSS MiB | CPU ms/document |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     rates = {}
-    for label, docs, triples, secs, peak, cpu in rows:
+    for label, docs, triples, secs, peak, pss, cpu in rows:
         rates[label] = docs / secs
         per_doc = f"{1000 * cpu / docs:.1f}" if cpu is not None else "-"
         print(f"| {label} | {docs} | {triples} | {secs:.1f} | {docs / secs:.1f} | "
-              f"{triples / secs:,.0f} | {peak / 2**20:.0f} | {per_doc} |")  # fmt: skip
+              f"{triples / secs:,.0f} | {peak / 2**20:.0f} | {pss / 2**20:.0f} | "
+              f"{per_doc} |")  # fmt: skip
     a, again = rows[0], next(r for r in rows if r[0].startswith("(a') "))
     b = [r for r in rows if r[0].startswith("(b) ")][-1]
     c = rows[-1]
     print(f"\n(b) -j {args.jobs} / (a), (a'): {rates[b[0]] / rates[a[0]]:.2f}x, "
           f"{rates[b[0]] / rates[again[0]]:.2f}x documents/s")  # fmt: skip
     print(f"(c) / (b) -j {args.jobs}: {rates[c[0]] / rates[b[0]]:.1f}x documents/s")
-    cpu_ms = {r[0]: 1000 * r[5] / r[1] for r in rows if r[5] is not None}
+    cpu_ms = {r[0]: 1000 * r[6] / r[1] for r in rows if r[6] is not None}
     before, after = cpu_ms[a[0]] / cpu_ms[b[0]], cpu_ms[again[0]] / cpu_ms[b[0]]
     print(f"(b) -j {args.jobs} / (a), (a') in CPU per document: {before:.2f}x, {after:.2f}x; "
           f"{os.cpu_count()} cores fully used would publish "
