@@ -32,6 +32,7 @@ from ldexport.iris import Iris
 from ldexport.mapping import to_triples
 from ldexport.parse import normalise, structure
 from ldexport.publish import model_json
+from ldexport.sources import pdf
 from ldexport.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +102,7 @@ def main() -> None:
         folder = sorted(Path(sys.argv[1]).iterdir())
         count = int(sys.argv[2]) if len(sys.argv) > 2 else len(folder)
         init_worker()
+        pdf.ISOLATE = False  # a PDF's parse timed here, not in a child process
         run(folder[:50], iris)
         gc.collect()
         gc.freeze()
