@@ -536,9 +536,6 @@ class DatasetWriter:
         self._spooled.execute(
             "CREATE TABLE spooled (name TEXT PRIMARY KEY, file TEXT, at BLOB) WITHOUT ROWID"
         )
-        #: Turtle sha256 of documents added with a dump (their files are not in the manifest),
-        #: beside them: a dict of them held 5 MiB at 25,000 documents until the end
-        self._spooled.execute("CREATE TABLE ttl (name TEXT PRIMARY KEY, sha256 TEXT) WITHOUT ROWID")
         self.catalog = Graph(bind_namespaces="none")  # filled by close()
         self._catalog_check: Future[list[str]] | None = None
 
@@ -554,7 +551,6 @@ class DatasetWriter:
         triples: int | None = None,
         dump: DocumentDump | SpooledDump | None = None,
         source_stat: list[int] | None = None,
-        ttl_sha256: str | None = None,
     ) -> DocumentEntry:
         """Record one conforming document whose files are already written: its graph, or
         its number of `triples` and its `dump` (`document_dump` of its Turtle)."""
@@ -586,8 +582,6 @@ class DatasetWriter:
             if dump.graph != entry.graph or dump.triples != triples:
                 raise ValueError(f"{res.symbol}: the dump is not of this document")
             self._spool_dump(name, dump)
-        if ttl_sha256 is not None:
-            self._spooled.execute("INSERT OR REPLACE INTO ttl VALUES (?, ?)", (name, ttl_sha256))
         return entry
 
     def _spool_dump(self, name: str, dump: DocumentDump | SpooledDump) -> None:
@@ -675,10 +669,8 @@ class DatasetWriter:
             for shard in sorted(by_shard):
                 members = sorted(by_shard.pop(shard), key=lambda m: (m.name, m.votes))
                 jobs.append((shard, self._shard(shard, members)))
-                while len(jobs) > SHARD_JOBS_AHEAD or not isinstance(jobs[0][1], Future):
+                while jobs and (len(jobs) > SHARD_JOBS_AHEAD or not isinstance(jobs[0][1], Future)):
                     self._shard_done(*jobs.popleft())
-                    if not jobs:
-                        break
             while jobs:
                 self._shard_done(*jobs.popleft())
         finally:
@@ -737,19 +729,14 @@ class DatasetWriter:
         self.manifest.files[rel] = info
 
     def _ttl_digests(self, members: list[_Member]) -> list[str]:
-        """The sha256 of the members' Turtle: known for documents, read for the others."""
+        """The sha256 of the members' Turtle: from the manifest's files, read for the others."""
         rows = self.manifest.files.raw_many([m.ttl for m in members])
-        query = "SELECT sha256 FROM ttl WHERE name = ?"
-        out = []
-        for m in members:
-            known = None
-            if not m.votes:
-                row = self._spooled.execute(query, (m.name,)).fetchone()
-                known = row[0] if row is not None else None
-            if known is None and m.ttl in rows:
-                known = json.loads(rows[m.ttl])["sha256"]
-            out.append(known or sha256_file(self.out_dir / m.ttl))
-        return out
+        return [
+            json.loads(rows[m.ttl])["sha256"]
+            if m.ttl in rows
+            else sha256_file(self.out_dir / m.ttl)
+            for m in members
+        ]
 
     def _shard_done(
         self, shard: str, job: ShardEntry | Future[tuple[ShardEntry, dict[str, FileInfo]]]
@@ -2253,14 +2240,10 @@ def report_lines(result: PublishResult) -> Iterator[str]:
 def write_report(result: PublishResult, path: Path) -> None:
     """validation-report.txt, a line at a time: made whole, its 6.5 MB at 25,000 inputs were
     in memory three times at once (the lines, their text and its bytes)."""
+    lines = report_lines(result)
     with path.open("w", encoding="utf-8", newline="\n") as out:
-        empty = True
-        for line in report_lines(result):
-            out.write(line)
-            out.write("\n")
-            empty = False
-        if empty:
-            out.write("\n")
+        out.write(next(lines, "") + "\n")  # a report with no line is one newline, as before
+        out.writelines(f"{line}\n" for line in lines)
 
 
 # --- recorded votes ------------------------------------------------------------------------------
