@@ -62,8 +62,9 @@ MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 #: Hidden state kept in the output for incremental publishes (per-shard subject lists).
 STATE_DIR = ".ldexport"
-#: The manifest's documents and files as SQLite tables (`Table`), beside manifest.json, whose
-#: sha256 it records: what the next publish reads instead of parsing manifest.json.
+#: The manifest's documents, files, failed sources and problems as SQLite tables (`Table`,
+#: `Lines`), beside manifest.json, whose sha256 it records: what the next publish reads
+#: instead of parsing manifest.json.
 MANIFEST_DB = f"{STATE_DIR}/manifest.sqlite"
 
 _CHUNK = 1 << 20
@@ -249,10 +250,8 @@ class Table(MutableMapping[str, E]):
     (2 MB).  Each entry is stored as the JSON text manifest.json holds for it, so the
     manifest is written by copying rows.  Iteration is in key order (SQLite's BINARY
     collation compares UTF-8 bytes: code point order, as `sorted`).  Writes are buffered and
-    sent `_BATCH` rows at a time; `columns` (fields of the entries) are kept beside the JSON
-    and indexed, for `where`, `has` and `select`."""
-
-    _BATCH = 2000
+    sent `batch` rows at a time (fewer for large entries); `columns` (fields of the entries)
+    are kept beside the JSON and indexed, for `where`, `has` and `select`."""
 
     def __init__(
         self,
@@ -262,11 +261,13 @@ class Table(MutableMapping[str, E]):
         columns: tuple[str, ...] = (),
         path: Path | None = None,
         create: bool = True,
+        batch: int = 2000,
     ) -> None:
         self.db = db
         self.name = name
         self.kind = kind
         self.columns = columns
+        self._batch = batch
         #: the database file (None: a temporary one), for another process (`__reduce__`)
         self.path = path
         self._pending: dict[str, E] = {}
@@ -400,7 +401,7 @@ class Table(MutableMapping[str, E]):
         assert entry is not None or not self.columns, "the columns' values come from the entry"
         self._pending.pop(key, None)
         self._pending_raw[key] = (text, *(getattr(entry, c) for c in self.columns))
-        if len(self._pending_raw) >= self._BATCH:
+        if len(self._pending_raw) >= self._batch:
             self.flush()
 
     def __contains__(self, key: object) -> bool:
@@ -455,16 +456,20 @@ class Table(MutableMapping[str, E]):
         *,
         where: dict[str, str] | None = None,
         distinct: bool = False,
+        order_by: tuple[str, ...] = (),
         order_by_iri: str | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Fields of the entries, read by SQLite from their JSON (no entry is made), of those
-        whose fields have the values `where` gives; `order_by_iri`: in the order Turtle
-        sorts the IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
+        whose fields have the values `where` gives; in the order of the fields `order_by`
+        (code point order, as `sorted`), or with `order_by_iri` in the order Turtle sorts
+        the IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
         self.flush()
         columns = ", ".join(map(self._read, fields))
         test, args = self._condition(where or {})
         sql = f'SELECT {"DISTINCT " if distinct else ""}{columns} FROM "{self.name}"{test}'
-        if order_by_iri is not None:
+        if order_by:
+            sql += " ORDER BY " + ", ".join(map(self._read, order_by))
+        elif order_by_iri is not None:
             sql += f" ORDER BY '<' || {self._read(order_by_iri)} || '>'"
         return iter(self.db.execute(sql, args))
 
@@ -504,7 +509,7 @@ class Table(MutableMapping[str, E]):
     def __setitem__(self, key: str, value: E) -> None:
         self._pending_raw.pop(key, None)
         self._pending[key] = value
-        if len(self._pending) >= self._BATCH:
+        if len(self._pending) >= self._batch:
             self.flush()
 
     def __delitem__(self, key: str) -> None:
@@ -618,6 +623,44 @@ class Rows(Collection[E]):
         return f"Rows({list(self)!r})"
 
 
+class Lines(Collection[str]):
+    """Lines of text in an SQLite table, in the order they were added: the manifest's
+    problems.  At 25,000 inputs of the benchmark corpus, the 1,000 that fail have 24,000
+    lines: held as a list, and again as the JSON of the manifest's database, they were
+    20 MiB of the publishing process at its end."""
+
+    def __init__(
+        self, db: sqlite3.Connection | None = None, name: str = "lines", create: bool = True
+    ) -> None:
+        self.db = scratch_database() if db is None else db
+        self.name = name
+        if create:  # an INTEGER PRIMARY KEY: VACUUM keeps it (not a rowid of its own)
+            self.db.execute(
+                f'CREATE TABLE IF NOT EXISTS "{name}" (n INTEGER PRIMARY KEY, line TEXT NOT NULL)'
+            )
+
+    def extend(self, lines: Iterable[str]) -> None:
+        self.db.executemany(f'INSERT INTO "{self.name}" (line) VALUES (?)', ((s,) for s in lines))
+
+    def __iter__(self) -> Iterator[str]:
+        return (line for (line,) in self.db.execute(f'SELECT line FROM "{self.name}" ORDER BY n'))
+
+    def __len__(self) -> int:
+        return int(self.db.execute(f'SELECT count(*) FROM "{self.name}"').fetchone()[0])
+
+    def __contains__(self, line: object) -> bool:
+        query = f'SELECT 1 FROM "{self.name}" WHERE line = ? LIMIT 1'
+        return isinstance(line, str) and self.db.execute(query, (line,)).fetchone() is not None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, Lines)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Lines({list(self)!r})"
+
+
 def _open_table(
     path: Path, name: str, kind: Callable[..., E], columns: tuple[str, ...]
 ) -> Table[E]:
@@ -682,6 +725,15 @@ def _files() -> Table[FileInfo]:
     return Table.of(FileInfo, {})
 
 
+def _failed() -> Table[FailedSource]:
+    return Table.of(FailedSource, {})
+
+
+#: the manifest database's tables and their columns (an older database is not read: its
+#: manifest.json is)
+_LAYOUT = {"documents": _DOCUMENT_COLUMNS, "failed": (), "files": (), "problems": ()}
+
+
 @dataclass(eq=False)
 class Manifest:
     fingerprint: dict[str, str]
@@ -690,15 +742,15 @@ class Manifest:
     shards: dict[str, ShardEntry] = field(default_factory=dict)
     #: every file but manifest.json and MANIFEST_DB
     files: Table[FileInfo] = field(default_factory=_files)
-    problems: list[str] = field(default_factory=list)
+    problems: Lines = field(default_factory=Lines)
     format: int = MANIFEST_FORMAT
     votes: dict[str, VotesEntry] = field(default_factory=dict)  # by name
-    failed: dict[str, FailedSource] = field(default_factory=dict)  # by source sha256
+    failed: Table[FailedSource] = field(default_factory=_failed)  # by source sha256
 
     @classmethod
     def create(cls, path: Path, fingerprint: dict[str, str], settings: dict[str, Any]) -> Manifest:
-        """An empty manifest whose documents and files are kept in a database beside `path`
-        while it is built, and copied to `path` by `seal`."""
+        """An empty manifest whose tables (documents, files, failed sources, problems) are
+        kept in a database beside `path` while it is built, and copied to `path` by `write`."""
         scratch = path.with_name(f"{path.name}.tmp")
         scratch.parent.mkdir(parents=True, exist_ok=True)
         scratch.unlink(missing_ok=True)
@@ -708,6 +760,9 @@ class Manifest:
             settings,
             documents=Table(db, "documents", DocumentEntry, _DOCUMENT_COLUMNS, scratch),
             files=Table(db, "files", FileInfo, (), scratch),
+            problems=Lines(db, "problems"),
+            # a failed source holds its problems' lines (3.5 KB each in the benchmark corpus)
+            failed=Table(db, "failed", FailedSource, (), scratch, batch=50),
         )
 
     @classmethod
@@ -723,7 +778,7 @@ class Manifest:
         except sqlite3.Error:
             return None
         try:  # made by this ldexport's tables, and for this manifest.json
-            stands = meta.get("columns") == _line(_DOCUMENT_COLUMNS) and meta.get(
+            stands = meta.get("layout") == _line(_LAYOUT) and meta.get(
                 "manifest_sha256"
             ) == sha256_file(out_dir / MANIFEST_NAME)
         except OSError:
@@ -736,6 +791,8 @@ class Manifest:
             head,
             Table(db, "documents", DocumentEntry, _DOCUMENT_COLUMNS, path, create=False),
             Table(db, "files", FileInfo, (), path, create=False),
+            Table(db, "failed", FailedSource, (), path, create=False),
+            Lines(db, "problems", create=False),
         )
 
     def made_from(self, digest: str, path: Path) -> list[tuple[DocumentEntry, str]]:
@@ -754,9 +811,10 @@ class Manifest:
 
     def commit(self) -> None:
         """Send every buffered entry to the database (another process may then read it)."""
-        for table in (self.documents, self.files):
+        for table in (self.documents, self.files, self.failed):
             table.flush()
             table.db.commit()
+        self.problems.db.commit()
 
     def write(self, out_dir: Path) -> None:
         """manifest.json in `out_dir`; and, for a `create`d manifest, `MANIFEST_DB` beside it,
@@ -771,10 +829,8 @@ class Manifest:
         if self.files.db is not db or scratch is None:
             return
         head = {
-            "failed": {k: _fields(v) for k, v in self.failed.items()},
             "fingerprint": self.fingerprint,
             "format": self.format,
-            "problems": self.problems,
             "settings": self.settings,
             "shards": {k: _fields(v) for k, v in self.shards.items()},
             "votes": {k: _fields(v) for k, v in self.votes.items()},
@@ -786,7 +842,7 @@ class Manifest:
             [
                 ("head", _line(head)),
                 ("manifest_sha256", sha256_file(json_path)),
-                ("columns", _line(_DOCUMENT_COLUMNS)),
+                ("layout", _line(_LAYOUT)),
             ],
         )
         db.commit()
@@ -817,12 +873,12 @@ class Manifest:
         problem: json's C encoder writes each line (the indented output of its pure-Python
         encoder, and `asdict`, took 1.5 s for 2,500 documents and grew with them); the
         tables' rows are that JSON already."""
-        maps: dict[str, dict[str, Any]] = {
+        maps: dict[str, dict[str, Any]] = {"shards": self.shards, "votes": self.votes}
+        tables: dict[str, Table[Any]] = {
+            "documents": self.documents,
             "failed": self.failed,
-            "shards": self.shards,
-            "votes": self.votes,
+            "files": self.files,
         }
-        tables: dict[str, Table[Any]] = {"documents": self.documents, "files": self.files}
         top: dict[str, Any] = {
             "fingerprint": self.fingerprint,
             "format": self.format,
@@ -853,6 +909,7 @@ class Manifest:
     @classmethod
     def from_json(cls, raw: bytes) -> Manifest:
         data = json.loads(raw)
+        failed = data.get("failed", {})
         return cls._of(
             data,
             Table.of(
@@ -861,11 +918,18 @@ class Manifest:
                 _DOCUMENT_COLUMNS,
             ),
             Table.of(FileInfo, {k: FileInfo(**v) for k, v in data["files"].items()}),
+            Table.of(FailedSource, {k: FailedSource(**v) for k, v in failed.items()}),
+            _lines(data.get("problems", [])),
         )
 
     @classmethod
     def _of(
-        cls, data: dict[str, Any], documents: Table[DocumentEntry], files: Table[FileInfo]
+        cls,
+        data: dict[str, Any],
+        documents: Table[DocumentEntry],
+        files: Table[FileInfo],
+        failed: Table[FailedSource],
+        problems: Lines,
     ) -> Manifest:
         if data.get("format") != MANIFEST_FORMAT:
             raise ValueError(f"manifest format {data.get('format')!r} is not {MANIFEST_FORMAT}")
@@ -875,10 +939,16 @@ class Manifest:
             documents=documents,
             shards={k: ShardEntry(**v) for k, v in data["shards"].items()},
             files=files,
-            problems=list(data.get("problems", [])),
+            problems=problems,
             votes={k: VotesEntry(**v) for k, v in data.get("votes", {}).items()},
-            failed={k: FailedSource(**v) for k, v in data.get("failed", {}).items()},
+            failed=failed,
         )
+
+
+def _lines(lines: Iterable[str]) -> Lines:
+    out = Lines()
+    out.extend(lines)
+    return out
 
 
 #: one encoder for every line (`json.dumps` with arguments builds an encoder per call)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from ldexport.dataset import PublishResult
+from ldexport.dataset import PublishResult, publish_dataset
+from ldexport.iris import Iris
 from ldexport.manifest import (
     MANIFEST_DB,
     MANIFEST_NAME,
@@ -25,6 +27,7 @@ from ldexport.manifest import (
     read_manifest,
     stat_key,
 )
+from ldexport.settings import Settings
 
 
 def test_the_database_of_an_output_holds_what_its_manifest_json_holds(
@@ -45,6 +48,34 @@ def test_the_database_of_an_output_holds_what_its_manifest_json_holds(
     assert MANIFEST_DB not in from_db.files  # the manifest does not list itself
 
 
+def test_the_failed_sources_and_problems_are_tables_of_the_database(
+    sources: Path, tmp_path: Path
+) -> None:
+    """They grow with the inputs that fail: the database holds them as rows, in the order
+    of the inputs, and reads back what manifest.json holds."""
+    (sources / "broken.txt").write_bytes(b"")
+    (sources / "also-broken.txt").write_bytes(b"not a resolution")
+    out = tmp_path / "output"
+    result = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert result.failed == 2
+    from_db = Manifest.open(out)
+    assert from_db is not None
+    from_json = Manifest.from_json((out / MANIFEST_NAME).read_bytes())
+    assert len(from_db.failed) == 2
+    assert dict(from_db.failed.items()) == dict(from_json.failed.items())
+    lines = [line for o in result.outcomes for line in o.problems]
+    assert list(from_db.problems) == list(from_json.problems) == lines
+    assert [line.split(":")[0] for line in lines] == [
+        str(sources / "also-broken.txt"),
+        str(sources / "broken.txt"),
+    ]
+    assert from_db.to_json() == (out / MANIFEST_NAME).read_bytes()
+    db = sqlite3.connect(out / MANIFEST_DB)
+    head = json.loads(db.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()[0])
+    db.close()
+    assert "problems" not in head and "failed" not in head
+
+
 def test_a_manifest_json_edited_by_hand_is_read_instead_of_the_database(
     published: PublishResult, tmp_path: Path
 ) -> None:
@@ -60,20 +91,32 @@ def test_a_manifest_json_edited_by_hand_is_read_instead_of_the_database(
     assert manifest.documents[name].triples == published.manifest.documents[name].triples + 1
 
 
-def test_a_database_of_other_columns_is_not_read(published: PublishResult, tmp_path: Path) -> None:
-    """A database whose documents table has other indexed columns (another ldexport's) is
-    ignored: manifest.json is read instead."""
-    import sqlite3
-
+@pytest.mark.parametrize(
+    "change",
+    [
+        # the documents table with other indexed columns (another ldexport's)
+        "UPDATE meta SET value = replace(value, '\"source_name\"', '\"x\"') WHERE key = 'layout'",
+        # an older ldexport's: its failed sources and problems were not tables, and it
+        # recorded only the documents' columns
+        'UPDATE meta SET key = \'columns\', value = \'["source_sha256", "source_path", '
+        "\"source_name\"]' WHERE key = 'layout'",
+    ],
+)
+def test_a_database_of_another_layout_is_not_read(
+    published: PublishResult, tmp_path: Path, change: str
+) -> None:
+    """A database whose tables are not the ones this ldexport writes is ignored:
+    manifest.json is read instead."""
     out = tmp_path / "output"
     shutil.copytree(published.out_dir, out)
     db = sqlite3.connect(out / MANIFEST_DB)
-    db.execute("UPDATE meta SET value = '[\"source_sha256\"]' WHERE key = 'columns'")
+    assert db.execute(change).rowcount == 1
     db.commit()
     db.close()
     assert Manifest.open(out) is None
     manifest = read_manifest(out)
     assert manifest is not None and len(manifest.documents) == len(published.manifest.documents)
+    assert list(manifest.problems) == list(published.manifest.problems)
 
 
 def test_the_same_manifest_makes_the_same_database_bytes(tmp_path: Path) -> None:
@@ -109,7 +152,7 @@ def entry(name: str, sha: str, path: str) -> DocumentEntry:
 
 def test_a_table_is_a_mapping_in_key_order_with_its_writes_buffered() -> None:
     table = Table.of(DocumentEntry, {}, ("source_sha256", "source_path"))
-    table._BATCH = 3  # type: ignore[misc]
+    table._batch = 3
     names = ["b", "a", "é", "Z", "ab", "a\u0300", "\U0001f600", "c", "d"]
     for i, name in enumerate(names):
         table[name] = entry(name, f"sha{i % 2}", f"/in/{name}")
@@ -156,7 +199,7 @@ def test_rows_keep_entries_in_order_and_the_last_one_may_still_change() -> None:
 def test_a_row_copied_as_text_reads_as_its_entry() -> None:
     old = Table.of(FileInfo, {"a.ttl": FileInfo(1, "aa"), "b.ttl": FileInfo(2, "bb")})
     new = Table.of(FileInfo, {})
-    new._BATCH = 2  # type: ignore[misc]
+    new._batch = 2
     for key in ("b.ttl", "a.ttl"):
         text = old.raw(key)
         assert text is not None
@@ -223,7 +266,6 @@ def test_rows_copied_within_one_database_file_and_from_a_file_that_is_gone(
     lock on it would keep the destination from committing); a source file that is gone is
     an error, and attaching it read-only creates nothing in its place; a source whose
     connection writes another file than its path is read row by row."""
-    import sqlite3
 
     path = tmp_path / "m.sqlite"
     db = _connect(path)
