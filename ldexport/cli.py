@@ -19,7 +19,7 @@ import click
 from ldexport import __version__
 from ldexport.errors import LdexportError
 from ldexport.iris import DEFAULT_BASE_IRI, Iris
-from ldexport.publish import Outcome, run_batch
+from ldexport.publish import Outcome, Paths, run_batch
 from ldexport.resources import data_dir
 
 if TYPE_CHECKING:
@@ -30,9 +30,9 @@ INPUT_SUFFIXES = {".txt", ".pdf", ".docx", ".md", ".json", ".xml"}
 NOT_DOCUMENTS = {"README", "SOURCES", "LICENSE", "NOTICE"}
 
 
-def expand_inputs(paths: Iterable[str]) -> list[Path]:
+def expand_inputs(paths: Iterable[str]) -> Paths:
     """Files as given; folders as the document files directly inside them, sorted."""
-    out: list[Path] = []
+    out: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -41,10 +41,10 @@ def expand_inputs(paths: Iterable[str]) -> list[Path]:
             for name in sorted(names):
                 stem, suffix = os.path.splitext(name)  # strings: two Paths a name took 0.3 s
                 if suffix.lower() in INPUT_SUFFIXES and stem.upper() not in NOT_DOCUMENTS:
-                    out.append(path / name)
+                    out.append(os.path.join(path, name))
         else:
-            out.append(path)
-    return out
+            out.append(str(path))
+    return Paths(out)
 
 
 def iris_option(base_iri: str) -> Iris:

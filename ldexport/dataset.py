@@ -2060,19 +2060,20 @@ def publish_dataset(
     from ldexport.errors import LdexportError, SourceError
     from ldexport.executor import Prefetch, render_and_dump, unknown_sources
     from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
-    from ldexport.publish import Outcome, write_context
+    from ldexport.publish import Outcome, Paths, write_context
 
     settings = (settings or Settings()).replace(base_iri=iris.base)
     unnamed: list[Outcome] = []  # the manifest and the report could not record them
-    named: list[Path] = []
+    named: list[str] = []
     for path in inputs:
         try:
             check_file_name(path, whole_path=True)
         except SourceError as exc:
             unnamed.append(Outcome(exc.path, problems=[str(exc)]))
             continue
-        named.append(path)
-    inputs = named
+        named.append(str(path))
+    inputs = Paths(named)  # held to the end: as text
+    del named
     out_abs = out_dir.absolute()
     inside: dict[str, bool] = {}  # by folder (its name as given): 25,000 files of one folder
     for path in inputs:

@@ -392,23 +392,27 @@ class Prefetch:
     def __init__(
         self, executor: Any, paths: Iterable[Path], iris: Iris, spool: Path | None = None
     ) -> None:
-        scan = iter(paths)
+        scan = map(str, paths)  # held as text (`Paths`): all of them, on a first publish
         head = list(islice(scan, IN_FLIGHT * getattr(executor, "jobs", 1)))
-        rest: list[Path] = []
+        rest: list[str] = []
         fn = partial(convert_and_render, iris=iris, spool=spool)
-        self._results = executor.map(fn, chain(head, _later(rest)))  # sends `head` now
+        self._results = executor.map(fn, map(Path, chain(head, _later(rest))))  # sends `head`
         rest.extend(scan)  # `_later` is read only after this: the window is full
-        self._paths: deque[Path] = deque(chain(head, rest))
+        self._paths: deque[str] = deque(chain(head, rest))
+        del head, rest
         self._left = Counter(self._paths)
 
     def __call__(self, path: Path, iris: Iris) -> list[Converted]:
         result: list[Converted] | Failed | None = None
-        if self._left[path] > 0:
+        wanted = str(path)
+        if wanted in self._left:
             while self._paths:
                 expected = self._paths.popleft()
                 self._left[expected] -= 1
+                if not self._left[expected]:
+                    del self._left[expected]
                 got = next(self._results)
-                if expected == path:
+                if expected == wanted:
                     result = got
                     break
         if result is None:

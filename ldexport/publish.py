@@ -12,12 +12,12 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import jsonschema_rs
 import orjson
@@ -122,6 +122,40 @@ def indented_json(data: Any) -> bytes:
 
 
 INDENTED_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
+
+
+class Paths(Sequence[Path]):
+    """Input paths kept as their text, each made a Path when read: a publish holds its
+    inputs to the end, and 25,000 Path objects (their parts, casefolded parts and interned
+    names) were 11 MiB of the publishing process, their text 2.5 MiB."""
+
+    def __init__(self, texts: Iterable[str] = ()) -> None:
+        self._texts = list(texts)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Paths: ...
+
+    def __getitem__(self, index: int | slice) -> Path | Paths:
+        if isinstance(index, slice):
+            return Paths(self._texts[index])
+        return Path(self._texts[index])
+
+    def __iter__(self) -> Iterator[Path]:
+        return map(Path, self._texts)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Paths({self._texts!r})"
 
 
 @dataclass
