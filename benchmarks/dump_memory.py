@@ -115,7 +115,7 @@ def child(n: int, profile: bool) -> None:
         started = time.perf_counter()
         result = publish_dataset(inputs, out, iris, convert=convert)
         full = time.perf_counter() - started
-        assert len(result.manifest.documents) == n, result.manifest.problems[:3]
+        assert len(result.manifest.documents) == n, list(result.manifest.problems)[:3]
         del result
         peak_full = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         time.sleep(1.1)  # the sources are older than the manifest by a second: not "racy"

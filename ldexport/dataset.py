@@ -2377,6 +2377,8 @@ def publish_votes(
             for rel in v.files:
                 manifest.files[rel] = FileInfo.of(stage.path / rel)
         manifest.problems.extend(previous.problems)
+        for digest, text in previous.failed.raw_items():  # reported again, not converted
+            manifest.failed.put_raw(digest, text)
         old_report = (
             (stage.previous / REPORT).read_text(encoding="utf-8").splitlines()
             if (stage.previous / REPORT).is_file()

@@ -399,7 +399,6 @@ class Prefetch:
         self._results = executor.map(fn, map(Path, chain(head, _later(rest))))  # sends `head`
         rest.extend(scan)  # `_later` is read only after this: the window is full
         self._paths: deque[str] = deque(chain(head, rest))
-        del head, rest
         self._left = Counter(self._paths)
 
     def __call__(self, path: Path, iris: Iris) -> list[Converted]:

@@ -463,6 +463,7 @@ class Table(MutableMapping[str, E]):
         whose fields have the values `where` gives; in the order of the fields `order_by`
         (code point order, as `sorted`), or with `order_by_iri` in the order Turtle sorts
         the IRIs a field holds (`<iri>`, where "a>" comes after "a/b>")."""
+        assert not (order_by and order_by_iri), "one order"
         self.flush()
         columns = ", ".join(map(self._read, fields))
         test, args = self._condition(where or {})
@@ -850,7 +851,7 @@ class Manifest:
         target.unlink(missing_ok=True)
         db.execute("VACUUM INTO ?", (str(target),))
         scratch.unlink()  # open here until this manifest is gone
-        self.documents.path = self.files.path = target
+        self.documents.path = self.files.path = self.failed.path = target
 
     def graphs(self) -> dict[str, int]:
         """Named graph IRI -> number of triples, for every document and votes graph."""
@@ -910,6 +911,9 @@ class Manifest:
     def from_json(cls, raw: bytes) -> Manifest:
         data = json.loads(raw)
         failed = data.get("failed", {})
+        problems = data.get("problems", [])
+        if not all(isinstance(line, str) for line in problems):
+            raise ValueError("a problem of the manifest is not a line of text")
         return cls._of(
             data,
             Table.of(
@@ -919,7 +923,7 @@ class Manifest:
             ),
             Table.of(FileInfo, {k: FileInfo(**v) for k, v in data["files"].items()}),
             Table.of(FailedSource, {k: FailedSource(**v) for k, v in failed.items()}),
-            _lines(data.get("problems", [])),
+            _lines(problems),
         )
 
     @classmethod

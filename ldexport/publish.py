@@ -150,7 +150,7 @@ class Paths(Sequence[Path]):
         return map(Path, self._texts)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
+        return isinstance(other, (list, Paths)) and list(self) == list(other)
 
     __hash__ = None  # type: ignore[assignment]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import sqlite3
 import time
@@ -18,6 +19,7 @@ from ldexport.manifest import (
     MANIFEST_DB,
     MANIFEST_NAME,
     DocumentEntry,
+    FailedSource,
     FileInfo,
     Manifest,
     Rows,
@@ -74,6 +76,17 @@ def test_the_failed_sources_and_problems_are_tables_of_the_database(
     head = json.loads(db.execute("SELECT value FROM meta WHERE key = 'head'").fetchone()[0])
     db.close()
     assert "problems" not in head and "failed" not in head
+    # once written, the table is the written database's (as a worker would open it)
+    folder = tmp_path / "written"
+    manifest = Manifest.create(folder / MANIFEST_DB, {}, {})
+    manifest.failed["ab"] = FailedSource("/in/x.txt", None, ["/in/x.txt: empty"])
+    manifest.write(folder)
+    assert pickle.loads(pickle.dumps(manifest.failed))["ab"] == manifest.failed["ab"]
+    # a problem that is not a line of text makes a manifest.json unreadable, as other damage
+    data = json.loads((out / MANIFEST_NAME).read_bytes())
+    data["problems"].append(None)
+    with pytest.raises(ValueError, match="not a line of text"):
+        Manifest.from_json(json.dumps(data).encode())
 
 
 def test_a_manifest_json_edited_by_hand_is_read_instead_of_the_database(

@@ -105,3 +105,26 @@ def test_a_new_base_iri_drops_votes_with_a_warning(sources: Path, first: Path) -
     assert any("votes graph(s)" in w for w in result.warnings)
     manifest = read_manifest(first)
     assert manifest is not None and manifest.votes == {}
+
+
+def test_adding_votes_keeps_the_failed_sources(sources: Path, tmp_path: Path) -> None:
+    """A source that failed is reported again by the next publish, not converted again,
+    whether or not votes were added in between."""
+    from ldexport.convert import Converted, convert_file
+
+    (sources / "broken.txt").write_bytes(b"")
+    out = tmp_path / "output"
+    first = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings())
+    assert first.failed == 1
+    assert run([UNITE_1590], out, quiet=True) == 0
+    manifest = read_manifest(out)
+    assert manifest is not None and len(manifest.failed) == 1
+    assert list(manifest.problems) == [line for o in first.outcomes for line in o.problems]
+    converted: list[Path] = []
+
+    def convert(path: Path, iris: Iris) -> list[Converted]:
+        converted.append(path)
+        return convert_file(path, iris)
+
+    again = publish_dataset(sorted(sources.iterdir()), out, Iris(), Settings(), convert=convert)
+    assert converted == [] and again.failed == 1
