@@ -2060,29 +2060,29 @@ def publish_dataset(
     from ldexport.errors import LdexportError, SourceError
     from ldexport.executor import Prefetch, render_and_dump, unknown_sources
     from ldexport.manifest import MANIFEST_NAME, PublishError, SourceDigests
-    from ldexport.publish import Outcome, Paths, write_context
+    from ldexport.publish import Outcome, Paths, texts_of, write_context
 
     settings = (settings or Settings()).replace(base_iri=iris.base)
     unnamed: list[Outcome] = []  # the manifest and the report could not record them
     named: list[str] = []
-    for path in inputs:
+    for text in texts_of(inputs):
         try:
-            check_file_name(path, whole_path=True)
+            check_file_name(text, whole_path=True)
         except SourceError as exc:
             unnamed.append(Outcome(exc.path, problems=[str(exc)]))
             continue
-        named.append(str(path))
+        named.append(text)
     inputs = Paths(named)  # held to the end: as text
     del named
     out_abs = out_dir.absolute()
     inside: dict[str, bool] = {}  # by folder (its name as given): 25,000 files of one folder
-    for path in inputs:
-        folder, name = os.path.split(str(path))
+    for text in texts_of(inputs):
+        folder, name = os.path.split(text)
         within = inside.get(folder)
         if within is None:
-            within = inside[folder] = path.parent.absolute().is_relative_to(out_abs)
-        if within or (name == out_abs.name and path.absolute() == out_abs):
-            raise PublishError(f"{path}: an input must not be inside the output folder {out_dir}")
+            within = inside[folder] = Path(folder).absolute().is_relative_to(out_abs)
+        if within or (name == out_abs.name and Path(text).absolute() == out_abs):
+            raise PublishError(f"{text}: an input must not be inside the output folder {out_dir}")
     converted_at = now_iso()
     background = getattr(executor, "background", None)
     workers = background() if background else None  # that see this file system

@@ -392,7 +392,9 @@ class Prefetch:
     def __init__(
         self, executor: Any, paths: Iterable[Path], iris: Iris, spool: Path | None = None
     ) -> None:
-        scan = map(str, paths)  # held as text (`Paths`): all of them, on a first publish
+        from ldexport.publish import texts_of
+
+        scan = iter(texts_of(paths))  # held as text: all of them, on a first publish
         head = list(islice(scan, IN_FLIGHT * getattr(executor, "jobs", 1)))
         rest: list[str] = []
         fn = partial(convert_and_render, iris=iris, spool=spool)

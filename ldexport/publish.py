@@ -158,6 +158,12 @@ class Paths(Sequence[Path]):
         return f"Paths({self._texts!r})"
 
 
+def texts_of(paths: Iterable[Path]) -> Iterable[str]:
+    """The paths as text: a `Paths`'s own, without making each a Path to read it back (2 and
+    1 microseconds; a publish reads its 25,000 inputs several times)."""
+    return paths._texts if isinstance(paths, Paths) else map(str, paths)
+
+
 @dataclass
 class Outcome:
     """What happened to one input file."""
