@@ -640,6 +640,13 @@ class Lines(Collection[str]):
                 f'CREATE TABLE IF NOT EXISTS "{name}" (n INTEGER PRIMARY KEY, line TEXT NOT NULL)'
             )
 
+    @classmethod
+    def of(cls, lines: Iterable[str]) -> Lines:
+        """Lines holding `lines`, in a private temporary database (as `Table.of`)."""
+        out = cls()
+        out.extend(lines)
+        return out
+
     def extend(self, lines: Iterable[str]) -> None:
         self.db.executemany(f'INSERT INTO "{self.name}" (line) VALUES (?)', ((s,) for s in lines))
 
@@ -923,7 +930,7 @@ class Manifest:
             ),
             Table.of(FileInfo, {k: FileInfo(**v) for k, v in data["files"].items()}),
             Table.of(FailedSource, {k: FailedSource(**v) for k, v in failed.items()}),
-            _lines(problems),
+            Lines.of(problems),
         )
 
     @classmethod
@@ -947,12 +954,6 @@ class Manifest:
             votes={k: VotesEntry(**v) for k, v in data.get("votes", {}).items()},
             failed=failed,
         )
-
-
-def _lines(lines: Iterable[str]) -> Lines:
-    out = Lines()
-    out.extend(lines)
-    return out
 
 
 #: one encoder for every line (`json.dumps` with arguments builds an encoder per call)
